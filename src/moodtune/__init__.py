@@ -1,0 +1,30 @@
+"""moodtune: music recommendations from how you feel.
+
+>>> import moodtune
+>>> tracks = moodtune.recommend("sad", strategy="uplift", k=3)
+>>> len(tracks)
+3
+"""
+
+from moodtune.affect import EMOTIONS, AffectState
+from moodtune.errors import CatalogError, DataError, ImageError, InputError, ModelError, MoodtuneError
+from moodtune.music import Recommendation, Track
+from moodtune.pipeline import FaceReading, ImageAnalysis, analyze_image, recommend
+
+__all__ = [
+    "EMOTIONS",
+    "AffectState",
+    "CatalogError",
+    "DataError",
+    "FaceReading",
+    "ImageAnalysis",
+    "ImageError",
+    "InputError",
+    "ModelError",
+    "MoodtuneError",
+    "Recommendation",
+    "Track",
+    "analyze_image",
+    "recommend",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,272 @@
+"""The ``moodtune`` command: a thin layer over the library, with one place mapping errors to exit codes.
+
+Exit codes: 0 success · 1 internal/model problem · 2 wrong usage · 3 unusable input file
+(unreadable image, no face, bad data file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from moodtune.errors import DataError, ImageError, InputError, ModelError, MoodtuneError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="moodtune: music recommendations from how you feel.",
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
+
+
+class NoFaceError(InputError):
+    """A photo was given but no face was found in it."""
+
+
+def _exit_code(exc: MoodtuneError) -> int:
+    if isinstance(exc, (ImageError, DataError, NoFaceError)):
+        return EXIT_BAD_INPUT
+    if isinstance(exc, InputError):
+        return EXIT_USAGE
+    if isinstance(exc, ModelError):
+        return EXIT_INTERNAL
+    return EXIT_INTERNAL
+
+
+def _fail(exc: MoodtuneError) -> NoReturn:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(_exit_code(exc))
+
+
+class Strategy(str, Enum):
+    match = "match"
+    uplift = "uplift"
+    calm = "calm"
+
+
+class Split(str, Enum):
+    Training = "Training"
+    PublicTest = "PublicTest"
+    PrivateTest = "PrivateTest"
+
+
+@app.callback()
+def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def recommend(
+    image: Annotated[Path | None, typer.Option("--image", "-i", help="Photo to read the mood from.")] = None,
+    mood: Annotated[str | None, typer.Option("--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral.")] = None,
+    strategy: Annotated[Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")] = Strategy.match,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of tracks.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG.")] = None,
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Recommend songs for the mood in a photo, or for a mood you name."""
+    from moodtune.affect import AffectState
+    from moodtune.music import track_links
+    from moodtune.pipeline import analyze_image
+    from moodtune.pipeline import recommend as recommend_tracks
+
+    if (image is None) == (mood is None):
+        err.print("error: give exactly one of --image or --mood")
+        raise typer.Exit(EXIT_USAGE)
+    if annotate is not None and image is None:
+        err.print("error: --annotate needs --image")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        faces: list[dict] = []
+        if image is not None:
+            from moodtune.perception.images import decode_image
+
+            rgb = decode_image(image)
+            analysis = analyze_image(rgb, model=model)
+            if analysis.affect is None:
+                raise NoFaceError(f"no face found in {image}; try a clearer, frontal photo, or name a --mood")
+            faces = [f.as_dict() for f in analysis.faces]
+            affect = analysis.affect
+            if annotate is not None:
+                _write_annotated(rgb, analysis, annotate)
+        else:
+            affect = AffectState.from_emotion(mood or "")
+        tracks = recommend_tracks(affect, strategy=strategy.value, k=k)
+    except MoodtuneError as exc:
+        _fail(exc)
+
+    payload = {
+        "faces": faces,
+        "affect": affect.as_dict(),
+        "strategy": strategy.value,
+        "tracks": [
+            {
+                "title": r.track.title,
+                "artist": r.track.artist,
+                "year": r.track.year,
+                "genres": list(r.track.genres),
+                "valence": r.track.valence,
+                "arousal": r.track.arousal,
+                "score": round(r.score, 4),
+                "reason": r.reason,
+                "links": track_links(r.track),
+            }
+            for r in tracks
+        ],
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    _print_recommendation(payload)
+
+
+def _write_annotated(rgb, analysis, path: Path) -> None:  # type: ignore[no-untyped-def]
+    import cv2
+
+    from moodtune.delivery.annotate import annotate_image
+
+    bgr = cv2.cvtColor(annotate_image(rgb, analysis), cv2.COLOR_RGB2BGR)
+    if not cv2.imwrite(str(path), bgr):
+        raise InputError(f"cannot write {path}: use a .png or .jpg name in an existing folder")
+
+
+def _print_recommendation(payload: dict) -> None:
+    affect = payload["affect"]
+    for i, face in enumerate(payload["faces"], start=1):
+        out.print(f"face {i} at {face['box']}: [bold]{face['emotion']}[/] ({face['confidence']:.0%})")
+    out.print(
+        f"mood: [bold]{affect['emotion']}[/] ({affect['confidence']:.0%}) · "
+        f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · strategy {payload['strategy']}"
+    )
+    table = Table(show_lines=False)
+    for col in ("#", "track", "genres", "why", "listen"):
+        table.add_column(col)
+    for i, t in enumerate(payload["tracks"], start=1):
+        table.add_row(
+            str(i), f"{t['title']} — {t['artist']}" + (f" ({t['year']})" if t["year"] else ""),
+            ", ".join(t["genres"][:3]), t["reason"], t["links"]["youtube"],
+        )
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
+    split: Annotated[Split, typer.Option(help="Usage split to score.")] = Split.PrivateTest,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Accuracy and macro-F1 of an expression model on a FER2013 split."""
+    from moodtune.perception.expression import load_expression_model
+    from moodtune.training.data.fer2013 import load_fer2013
+    from moodtune.training.evaluate import evaluate_model
+
+    try:
+        result = evaluate_model(load_expression_model(model), load_fer2013(data, split.value))
+    except MoodtuneError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    out.print(
+        f"{result['model']} on {result['split']} (n={result['n']}): accuracy [bold]{result['accuracy']:.4f}[/], "
+        f"macro-F1 {result['macro_f1']:.4f}; with flip TTA {result['flip_tta']['accuracy']:.4f} / "
+        f"{result['flip_tta']['macro_f1']:.4f}"
+    )
+    table = Table("class", "precision", "recall", "F1", "specificity", "n")
+    for name, m in result["per_class"].items():
+        table.add_row(name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"]))
+    out.print(table)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Run folder for checkpoints and history.")],
+    arch: Annotated[str, typer.Option(help="Registered architecture.")] = "compact_cnn",
+    epochs: Annotated[int, typer.Option(min=1)] = 60,
+    batch_size: Annotated[int, typer.Option(min=1)] = 128,
+    lr: Annotated[float, typer.Option(help="Peak learning rate of the one-cycle schedule.")] = 0.1,
+    seed: int = 0,
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from OUT/last.pt.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N training faces (smoke runs).")] = None,
+) -> None:
+    """Train an expression model on Training, selecting the best epoch on PublicTest. Needs the [train] extra."""
+    try:
+        import torch
+    except ImportError:
+        err.print("error: training needs torch: pip install -e '.[train]'")
+        raise typer.Exit(EXIT_USAGE) from None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from moodtune.training.data.fer2013 import load_fer2013
+    from moodtune.training.train import TrainConfig, fit
+
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        train_set = load_fer2013(data, "Training")
+        val_set = load_fer2013(data, "PublicTest")
+    except MoodtuneError as exc:
+        _fail(exc)
+    if limit:
+        train_set = train_set.subset(slice(0, limit))
+        val_set = val_set.subset(slice(0, max(limit // 4, 1)))
+    cfg = TrainConfig(architecture=arch, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
+        TimeRemainingColumn(), console=err,
+    ) as progress:
+        task = progress.add_task("epoch 1", total=None, status="")
+        last = {"line": ""}
+
+        def on_batch(step: int, total: int, loss: float) -> None:
+            progress.update(task, total=total, completed=step, status=f"loss {loss:.3f} {last['line']}")
+
+        def on_epoch(s) -> None:  # type: ignore[no-untyped-def]
+            last["line"] = f"| last val acc {s.val_accuracy:.4f}"
+            progress.update(task, description=f"epoch {s.epoch + 1}", completed=0)
+            err.print(
+                f"epoch {s.epoch}/{epochs}: train loss {s.train_loss:.4f} acc {s.train_accuracy:.4f} · "
+                f"val loss {s.val_loss:.4f} acc {s.val_accuracy:.4f} · {s.seconds:.0f}s"
+            )
+
+        history = fit(train_set, val_set, cfg, out_dir, resume=resume, on_epoch=on_epoch, on_batch=on_batch)
+    best = max(history, key=lambda s: s.val_accuracy)
+    out.print(f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}")
+
+
+@app.command()
+def export(
+    checkpoint: Annotated[Path, typer.Option(help="Training checkpoint (best.pt).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Target .onnx file; the .json config is written beside it.")],
+    data: Annotated[Path, typer.Option(help="FER2013 CSV, for the integrity check on 512 PrivateTest faces.")],
+    crop_scale: Annotated[float, typer.Option(help="Face crop side as a multiple of the detector box.")] = 1.25,
+    crop_shift: Annotated[float, typer.Option(help="Vertical crop-centre shift, fraction of box height.")] = 0.0,
+) -> None:
+    """Export a checkpoint to ONNX and verify it against torch. Needs the [train] extra."""
+    from moodtune.training.data.fer2013 import load_fer2013
+    from moodtune.training.export import export_onnx
+
+    try:
+        faces = load_fer2013(data, "PrivateTest").images[:512]
+        config = export_onnx(checkpoint, out_path, check_images=faces, crop_scale=crop_scale, crop_shift=crop_shift)
+    except MoodtuneError as exc:
+        _fail(exc)
+    out.print(f"wrote {out_path} and {out_path.with_suffix('.json').name} ({config.architecture}); integrity check passed")
+
+
+def main() -> None:
+    app()

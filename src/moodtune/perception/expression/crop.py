@@ -1,0 +1,39 @@
+"""Cut a detected face out of a photo the way FER2013 faces are framed."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .model_config import ExpressionModelConfig
+
+__all__ = ["crop_face", "to_gray"]
+
+
+def to_gray(image_rgb: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 RGB → (H, W) uint8 luma; grayscale input passes through."""
+    if image_rgb.ndim == 2:
+        return image_rgb
+    return cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY)
+
+
+def crop_face(gray: np.ndarray, box: tuple[int, int, int, int], cfg: ExpressionModelConfig) -> np.ndarray:
+    """Square crop around ``box`` (x, y, w, h), scaled by ``cfg.crop_scale``, resized to the model input.
+
+    Parts of the crop outside the image are filled by replicating the border,
+    which keeps faces at the edge of a photo usable.
+
+    Returns an array of shape (input_size, input_size), dtype uint8.
+    """
+    x, y, w, h = box
+    side = max(w, h) * cfg.crop_scale
+    cx, cy = x + w / 2, y + h / 2 + cfg.crop_shift * h
+    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
+    s = max(1, int(round(side)))
+    pad = max(0, -x0, -y0, x0 + s - gray.shape[1], y0 + s - gray.shape[0])
+    if pad:
+        gray = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+        x0, y0 = x0 + pad, y0 + pad
+    patch = gray[y0 : y0 + s, x0 : x0 + s]
+    interp = cv2.INTER_AREA if s > cfg.input_size else cv2.INTER_CUBIC
+    return cv2.resize(patch, (cfg.input_size, cfg.input_size), interpolation=interp)

@@ -1,0 +1,61 @@
+"""The config that travels with an expression model as a JSON sidecar next to its ``.onnx``.
+
+Everything needed to feed the network and read its output lives here, so no
+call site hard-codes input size, normalisation, face cropping or label order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from moodtune.errors import ModelError
+
+__all__ = ["ExpressionModelConfig"]
+
+
+@dataclass(frozen=True)
+class ExpressionModelConfig:
+    """Preprocessing, labels and provenance of one expression model.
+
+    Attributes
+    ----------
+    name : registry name of the model file (``<name>.onnx``).
+    architecture : the training architecture it was built from.
+    labels : class names in output order.
+    input_size : side of the square grayscale input, pixels.
+    mean, std : input normalisation applied to pixel/255.
+    crop_scale : side of the square crop taken around a detected face, as a
+        multiple of the detector box's larger side (FER2013 crops are looser
+        than detector boxes).
+    crop_shift : vertical offset of the crop centre, as a fraction of the box
+        height (positive = down).
+    outputs : ONNX output names: logits first, then the last feature maps.
+    metrics : evaluation figures measured when the model was exported.
+    """
+
+    name: str
+    architecture: str
+    labels: tuple[str, ...]
+    input_size: int = 48
+    mean: float = 0.5
+    std: float = 0.25
+    crop_scale: float = 1.25
+    crop_shift: float = 0.0
+    outputs: tuple[str, ...] = ("logits", "features")
+    metrics: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+    def to_json(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> "ExpressionModelConfig":
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            raw["labels"] = tuple(raw["labels"])
+            raw["outputs"] = tuple(raw.get("outputs", ("logits", "features")))
+            return cls(**raw)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: unreadable model config ({exc})") from exc

@@ -1,0 +1,124 @@
+"""Expression model inference on onnxruntime (no torch needed).
+
+``ExpressionModel`` wraps one ``.onnx`` file and its JSON sidecar:
+``preprocess`` → ``infer`` → ``postprocess`` (softmax), with optional
+horizontal-flip test-time augmentation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from moodtune.errors import InputError, ModelError
+
+from .model_config import ExpressionModelConfig
+
+__all__ = ["ExpressionModel", "load_expression_model", "list_expression_models", "DEFAULT_MODEL"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "compact_cnn"
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class ExpressionModel:
+    """A 7-emotion facial-expression classifier.
+
+    Parameters
+    ----------
+    onnx_path : the model file; its config is read from the ``.json`` beside it.
+    threads : onnxruntime intra-op threads (None: onnxruntime's default).
+    """
+
+    def __init__(self, onnx_path: str | Path, *, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        onnx_path = Path(onnx_path)
+        sidecar = onnx_path.with_suffix(".json")
+        if not onnx_path.is_file() or not sidecar.is_file():
+            raise ModelError(f"expression model {onnx_path.name} or its config {sidecar.name} is missing")
+        self.config = ExpressionModelConfig.from_json(sidecar)
+        options = ort.SessionOptions()
+        if threads is not None:
+            options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files
+            raise ModelError(f"{onnx_path}: cannot load ONNX model ({exc})") from exc
+        self._input = self._session.get_inputs()[0].name
+        names = [o.name for o in self._session.get_outputs()]
+        if list(self.config.outputs) != names:
+            raise ModelError(f"{onnx_path}: outputs {names} do not match config {list(self.config.outputs)}")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.config.labels
+
+    def preprocess(self, faces: np.ndarray) -> np.ndarray:
+        """uint8 faces (N, S, S) → float32 network input (N, 1, S, S)."""
+        faces = np.asarray(faces)
+        size = self.config.input_size
+        if faces.ndim == 2:
+            faces = faces[None]
+        if faces.ndim != 3 or faces.shape[1:] != (size, size):
+            raise InputError(f"expected faces of shape (N, {size}, {size}), got {faces.shape}")
+        x = faces.astype(np.float32) / 255.0
+        return ((x - self.config.mean) / self.config.std)[:, None]
+
+    def infer(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Network input (N, 1, S, S) → (logits (N, C), feature maps (N, K, s, s))."""
+        logits, features = self._session.run(None, {self._input: x})
+        return logits, features
+
+    def predict_logits(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:
+        """Logits of shape (N, C); with ``flip_tta`` the mean over the face and its mirror image."""
+        x = self.preprocess(faces)
+        logits = self.infer(x)[0]
+        if flip_tta:
+            logits = (logits + self.infer(np.ascontiguousarray(x[..., ::-1]))[0]) / 2
+        return logits
+
+    def predict_proba(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:
+        """Class probabilities of shape (N, C), rows summing to 1, columns in ``labels`` order."""
+        return _softmax(self.predict_logits(faces, flip_tta=flip_tta))
+
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        """Predicted class indices, shape (N,)."""
+        return self.predict_logits(faces).argmax(axis=1)
+
+
+def _models_dir() -> Path:
+    return Path(str(resources.files("moodtune.perception.expression") / "models"))
+
+
+def list_expression_models() -> list[str]:
+    """Names of the expression models shipped in the package."""
+    return sorted(p.stem for p in _models_dir().glob("*.onnx"))
+
+
+@lru_cache(maxsize=4)
+def load_expression_model(name_or_path: str = DEFAULT_MODEL) -> ExpressionModel:
+    """A shipped model by name, or any ``.onnx`` path with its sidecar; cached per process.
+
+    ``MOODTUNE_EXPRESSION_MODEL`` overrides the default name/path.
+    """
+    if name_or_path == DEFAULT_MODEL:
+        name_or_path = os.environ.get("MOODTUNE_EXPRESSION_MODEL", DEFAULT_MODEL)
+    path = Path(name_or_path)
+    if path.suffix != ".onnx":
+        path = _models_dir() / f"{name_or_path}.onnx"
+        if not path.is_file():
+            raise ModelError(f"no expression model {name_or_path!r}; shipped: {list_expression_models()}")
+    return ExpressionModel(path)

@@ -1,0 +1,116 @@
+"""The end-to-end flow: photo → faces → expressions → affect → songs.
+
+These two functions are the Python API most callers need; each stage is
+also usable on its own from its sub-package.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from moodtune.affect import AffectState, combine_affects
+from moodtune.errors import InputError
+from moodtune.music import Catalog, EmotionMapping, Recommendation
+from moodtune.music import recommend as recommend_for_affect
+from moodtune.perception.expression import crop_face, load_expression_model, to_gray
+from moodtune.perception.faces import Face, detect_faces
+from moodtune.perception.images import decode_image
+
+__all__ = ["FaceReading", "ImageAnalysis", "analyze_image", "recommend"]
+
+
+@dataclass(frozen=True)
+class FaceReading:
+    """One detected face and the affect read from its expression."""
+
+    face: Face
+    affect: AffectState
+
+    def as_dict(self) -> dict:
+        d = self.affect.as_dict()
+        return {
+            "box": list(self.face.box),
+            "emotion": d["emotion"],
+            "confidence": d["confidence"],
+            "probabilities": d["probabilities"],
+            "detection_score": round(self.face.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class ImageAnalysis:
+    """Every face found in a photo, largest first, and the photo's overall affect.
+
+    ``affect`` is None when no face was found. With several faces it is the
+    mean of their probabilities weighted by face area: the person nearest the
+    camera (usually the user) counts most, the others still count.
+    """
+
+    faces: tuple[FaceReading, ...]
+    affect: AffectState | None
+    image_size: tuple[int, int]  # width, height after EXIF rotation
+
+    def as_dict(self) -> dict:
+        return {
+            "faces": [f.as_dict() for f in self.faces],
+            "affect": self.affect.as_dict() if self.affect else None,
+            "image_size": list(self.image_size),
+        }
+
+
+def analyze_image(
+    image: str | os.PathLike | bytes | np.ndarray,
+    *,
+    model: str = "compact_cnn",
+    detector: str = "blazeface",
+    flip_tta: bool = False,
+) -> ImageAnalysis:
+    """Find the faces in ``image`` and read each one's emotion.
+
+    Parameters
+    ----------
+    image : a file path, encoded bytes (JPEG/PNG/…), or an RGB/grayscale uint8
+        array of shape (H, W[, C]). Decoded in memory only; nothing is stored.
+    model : shipped expression model name, or a path to an ``.onnx`` file.
+    detector : registered face detector.
+    flip_tta : average each face with its mirror image (slower, slightly more accurate).
+    """
+    rgb = decode_image(image)
+    faces = detect_faces(rgb, detector=detector)
+    size = (int(rgb.shape[1]), int(rgb.shape[0]))
+    if not faces:
+        return ImageAnalysis((), None, size)
+    expression = load_expression_model(model)
+    gray = to_gray(rgb)
+    crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
+    proba = expression.predict_proba(crops, flip_tta=flip_tta)
+    readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba))
+    overall = combine_affects([r.affect for r in readings], [max(r.face.area, 1) for r in readings])
+    return ImageAnalysis(readings, overall, size)
+
+
+def recommend(
+    mood: str | AffectState | ImageAnalysis,
+    *,
+    strategy: str = "match",
+    k: int = 5,
+    catalog: Catalog | None = None,
+    mapping: EmotionMapping | None = None,
+) -> list[Recommendation]:
+    """Songs for a mood: an emotion name (``"sad"``), an ``AffectState``, or an ``ImageAnalysis``.
+
+    ``strategy`` is ``"match"`` (stay with the feeling), ``"uplift"`` (towards
+    positive valence) or ``"calm"`` (towards low arousal).
+    """
+    if isinstance(mood, ImageAnalysis):
+        if mood.affect is None:
+            raise InputError("no face was found in the photo, so there is no mood to recommend for")
+        affect = mood.affect
+    elif isinstance(mood, str):
+        affect = AffectState.from_emotion(mood)
+    else:
+        affect = mood
+    return recommend_for_affect(affect, strategy=strategy, k=k, catalog=catalog, mapping=mapping)

@@ -1,0 +1,200 @@
+"""Train an expression model on 48×48 faces with checkpoints, resume and model selection.
+
+One epoch = one pass over the training set in shuffled mini-batches with
+augmentation; after each epoch the model is scored on the validation set and
+``last.pt`` (everything needed to resume) is written, plus ``best.pt`` whenever
+validation accuracy improves. ``history.json`` keeps the per-epoch curves.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .architectures import create_model
+from .augment import AugmentConfig, augment_batch
+from .data.fer2013 import FaceDataset
+
+__all__ = ["TrainConfig", "EpochStats", "fit", "load_checkpoint", "predict_logits"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    architecture: str = "compact_cnn"
+    model_kwargs: dict = field(default_factory=dict)
+    epochs: int = 60
+    batch_size: int = 128
+    lr: float = 0.1  # peak of the one-cycle schedule (SGD, Nesterov momentum)
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.1
+    patience: int | None = None  # early stopping: epochs without a better val accuracy
+    seed: int = 0
+    bf16: bool = True  # bfloat16 autocast; ~2× faster on CPUs with AVX-512 BF16
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    lr: float
+    seconds: float
+
+
+def _to_tensor(images: np.ndarray, mean: float, std: float) -> torch.Tensor:
+    x = torch.from_numpy(images).float().div_(255.0).unsqueeze(1)
+    return x.sub_(mean).div_(std) if mean or std != 1 else x
+
+
+def predict_logits(
+    model: torch.nn.Module, images: np.ndarray, mean: float, std: float, *, batch_size: int = 512, bf16: bool = False
+) -> np.ndarray:
+    """Logits of shape (n_samples, n_classes) for uint8 images of shape (n_samples, H, W)."""
+    model.eval()
+    out = []
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        for start in range(0, len(images), batch_size):
+            x = _to_tensor(images[start : start + batch_size], mean, std).contiguous(
+                memory_format=torch.channels_last
+            )
+            out.append(model(x).float())
+    return torch.cat(out).numpy()
+
+
+def load_checkpoint(path: str | Path) -> tuple[torch.nn.Module, dict]:
+    """Rebuild a model from ``best.pt``/``last.pt``; returns (model in eval mode, checkpoint meta)."""
+    ckpt = torch.load(path, map_location="cpu", weights_only=False)
+    cfg = ckpt["config"]
+    model = create_model(cfg["architecture"], **cfg["model_kwargs"])
+    model.load_state_dict(ckpt["model"])
+    model.eval()
+    return model, ckpt
+
+
+def fit(
+    train: FaceDataset,
+    val: FaceDataset,
+    cfg: TrainConfig,
+    out_dir: str | Path,
+    *,
+    resume: bool = False,
+    on_epoch: Callable[[EpochStats], None] | None = None,
+    on_batch: Callable[[int, int, float], None] | None = None,
+) -> list[EpochStats]:
+    """Train ``cfg.architecture`` on ``train``, select on ``val``; returns the per-epoch history.
+
+    ``out_dir`` receives ``last.pt``, ``best.pt`` and ``history.json``. With
+    ``resume=True`` training continues from ``out_dir/last.pt``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+
+    # Normalisation statistics come from the training images and travel with the weights.
+    mean = float(train.images.mean() / 255.0)
+    std = float(train.images.std() / 255.0)
+    x_train = torch.from_numpy(train.images).float().div_(255.0).unsqueeze(1)
+    y_train = torch.from_numpy(train.labels)
+
+    model = create_model(cfg.architecture, **cfg.model_kwargs).to(memory_format=torch.channels_last)
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=cfg.lr, momentum=0.9, nesterov=True, weight_decay=cfg.weight_decay
+    )
+    steps_per_epoch = (len(train) + cfg.batch_size - 1) // cfg.batch_size
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=cfg.lr, epochs=cfg.epochs, steps_per_epoch=steps_per_epoch, pct_start=0.2
+    )
+    history: list[EpochStats] = []
+    best_acc, start_epoch = -1.0, 0
+    if resume and (out / "last.pt").is_file():
+        ckpt = torch.load(out / "last.pt", map_location="cpu", weights_only=False)
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        scheduler.load_state_dict(ckpt["scheduler"])
+        gen.set_state(ckpt["generator"])
+        torch.set_rng_state(ckpt["torch_rng"])
+        history = [EpochStats(**h) for h in ckpt["history"]]
+        best_acc, start_epoch = ckpt["best_accuracy"], ckpt["epoch"]
+        log.info("resumed at epoch %d (best val accuracy %.4f)", start_epoch, best_acc)
+
+    meta = {"config": {**asdict(cfg), "mean": mean, "std": std}}
+    epochs_since_best = 0
+    for epoch in range(start_epoch, cfg.epochs):
+        t0 = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(train), generator=gen)
+        loss_sum, correct = 0.0, 0
+        for step, start in enumerate(range(0, len(train), cfg.batch_size)):
+            idx = order[start : start + cfg.batch_size]
+            x = augment_batch(x_train[idx], cfg.augment, gen).sub_(mean).div_(std)
+            x = x.contiguous(memory_format=torch.channels_last)
+            y = y_train[idx]
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y, label_smoothing=cfg.label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            loss_sum += loss.item() * len(idx)
+            correct += int((logits.argmax(1) == y).sum())
+            if on_batch is not None:
+                on_batch(step + 1, steps_per_epoch, loss.item())
+
+        val_logits = torch.from_numpy(predict_logits(model, val.images, mean, std, bf16=cfg.bf16))
+        val_y = torch.from_numpy(val.labels)
+        stats = EpochStats(
+            epoch=epoch + 1,
+            train_loss=loss_sum / len(train),
+            train_accuracy=correct / len(train),
+            val_loss=float(F.cross_entropy(val_logits, val_y)),
+            val_accuracy=float((val_logits.argmax(1) == val_y).float().mean()),
+            lr=optimizer.param_groups[0]["lr"],
+            seconds=time.perf_counter() - t0,
+        )
+        history.append(stats)
+        if stats.val_accuracy > best_acc:
+            best_acc, epochs_since_best = stats.val_accuracy, 0
+            torch.save({**meta, "model": model.state_dict(), "epoch": epoch + 1, "val_accuracy": best_acc}, out / "best.pt")
+        else:
+            epochs_since_best += 1
+        torch.save(
+            {
+                **meta,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "generator": gen.get_state(),
+                "torch_rng": torch.get_rng_state(),
+                "history": [asdict(h) for h in history],
+                "best_accuracy": best_acc,
+                "epoch": epoch + 1,
+            },
+            out / "last.pt",
+        )
+        (out / "history.json").write_text(json.dumps([asdict(h) for h in history], indent=1))
+        log.info(
+            "epoch %d/%d loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0fs",
+            stats.epoch, cfg.epochs, stats.train_loss, stats.train_accuracy,
+            stats.val_loss, stats.val_accuracy, stats.seconds,
+        )
+        if on_epoch is not None:
+            on_epoch(stats)
+        if cfg.patience is not None and epochs_since_best >= cfg.patience:
+            log.info("early stop: no better val accuracy for %d epochs", cfg.patience)
+            break
+    return history

@@ -1,0 +1,90 @@
+"""A 1-epoch run on a tiny synthetic set, resume, ONNX export and its integrity check."""
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from moodtune.errors import ModelError  # noqa: E402
+from moodtune.perception.expression import ExpressionModel  # noqa: E402
+from moodtune.training.architectures import create_model, list_models  # noqa: E402
+from moodtune.training.data.fer2013 import FaceDataset  # noqa: E402
+from moodtune.training.export import check_onnx_matches_torch, export_onnx  # noqa: E402
+from moodtune.training.train import TrainConfig, fit, load_checkpoint  # noqa: E402
+
+TINY = {"widths": (4, 8, 8, 8), "depths": (1, 1, 1, 1)}
+
+
+def _faces(n: int, seed: int) -> FaceDataset:
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 7, n)
+    # Class-dependent brightness makes the task learnable, so the loss can fall.
+    images = np.clip(rng.normal(40 + labels[:, None, None] * 25, 20, (n, 48, 48)), 0, 255).astype(np.uint8)
+    return FaceDataset(images, labels.astype(np.int64), "synthetic")
+
+
+@pytest.mark.parametrize("name", list_models())
+def test_every_architecture_maps_faces_to_seven_logits(name):
+    model = create_model(name).eval()
+    with torch.no_grad():
+        features = model.forward_features(torch.zeros(2, 1, 48, 48))
+        logits = model.forward_head(features)
+    assert logits.shape == (2, 7) and features.ndim == 4
+
+
+def test_fit_writes_checkpoints_and_resumes(tmp_path):
+    cfg = TrainConfig(model_kwargs=TINY, epochs=2, batch_size=32, lr=0.05, bf16=False)
+    train, val = _faces(96, 0), _faces(32, 1)
+    first = fit(train, val, cfg, tmp_path)
+    assert [s.epoch for s in first] == [1, 2]
+    assert {"best.pt", "last.pt", "history.json"} <= {p.name for p in tmp_path.iterdir()}
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert len(history) == 2 and all(0 <= h["val_accuracy"] <= 1 for h in history)
+    # Resuming a finished run trains no more epochs but keeps the history.
+    again = fit(train, val, cfg, tmp_path, resume=True)
+    assert [s.epoch for s in again] == [1, 2]
+
+
+def test_resume_continues_where_it_stopped(tmp_path):
+    train, val = _faces(64, 2), _faces(16, 3)
+    cfg = TrainConfig(model_kwargs=TINY, epochs=2, batch_size=32, bf16=False)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_first(stats):
+        raise Interrupted  # as if the process were killed once epoch 1 was saved
+
+    with pytest.raises(Interrupted):
+        fit(train, val, cfg, tmp_path, on_epoch=stop_after_first)
+    assert len(json.loads((tmp_path / "history.json").read_text())) == 1
+    resumed = fit(train, val, cfg, tmp_path, resume=True)
+    assert [s.epoch for s in resumed] == [1, 2]
+
+
+def test_export_passes_integrity_check_and_loads_without_torch_api(tmp_path):
+    train, val = _faces(64, 4), _faces(32, 5)
+    fit(train, val, TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False), tmp_path)
+    onnx_path = tmp_path / "tiny.onnx"
+    config = export_onnx(tmp_path / "best.pt", onnx_path, check_images=val.images, crop_scale=1.3)
+    assert config.crop_scale == 1.3 and config.labels[3] == "happy"
+    model = ExpressionModel(onnx_path)
+    proba = model.predict_proba(val.images)
+    assert proba.shape == (32, 7)
+    assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+    logits, features = model.infer(model.preprocess(val.images[:2]))
+    assert features.shape[:2] == (2, 8)
+
+
+def test_integrity_check_fails_loudly_on_a_different_model(tmp_path):
+    train, val = _faces(64, 6), _faces(16, 7)
+    fit(train, val, TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False), tmp_path)
+    onnx_path = tmp_path / "tiny.onnx"
+    export_onnx(tmp_path / "best.pt", onnx_path, check_images=val.images)
+    other = create_model("compact_cnn", **TINY).eval()  # fresh random weights
+    _, ckpt = load_checkpoint(tmp_path / "best.pt")
+    mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
+    with pytest.raises(ModelError, match="does not match"):
+        check_onnx_matches_torch(other, onnx_path, val.images, mean, std)
