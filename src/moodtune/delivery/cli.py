@@ -20,7 +20,9 @@ from rich.table import Table
 from moodtune.errors import DataError, ImageError, InputError, ModelError, MoodtuneError
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
     help="moodtune: music recommendations from how you feel.",
 )
 out = Console()
@@ -61,18 +63,32 @@ class Split(str, Enum):
 
 
 @app.callback()
-def _setup(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def _setup(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
 def recommend(
     image: Annotated[Path | None, typer.Option("--image", "-i", help="Photo to read the mood from.")] = None,
-    mood: Annotated[str | None, typer.Option("--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral.")] = None,
-    strategy: Annotated[Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")] = Strategy.match,
+    mood: Annotated[
+        str | None,
+        typer.Option(
+            "--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral."
+        ),
+    ] = None,
+    strategy: Annotated[
+        Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")
+    ] = Strategy.match,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of tracks.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG.")] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG."),
+    ] = None,
     model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
 ) -> None:
     """Recommend songs for the mood in a photo, or for a mood you name."""
@@ -154,8 +170,11 @@ def _print_recommendation(payload: dict) -> None:
         table.add_column(col)
     for i, t in enumerate(payload["tracks"], start=1):
         table.add_row(
-            str(i), f"{t['title']} — {t['artist']}" + (f" ({t['year']})" if t["year"] else ""),
-            ", ".join(t["genres"][:3]), t["reason"], t["links"]["youtube"],
+            str(i),
+            f"{t['title']} — {t['artist']}" + (f" ({t['year']})" if t["year"] else ""),
+            ", ".join(t["genres"][:3]),
+            t["reason"],
+            t["links"]["youtube"],
         )
     out.print(table)
 
@@ -186,7 +205,9 @@ def evaluate(
     )
     table = Table("class", "precision", "recall", "F1", "specificity", "n")
     for name, m in result["per_class"].items():
-        table.add_row(name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"]))
+        table.add_row(
+            name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"])
+        )
     out.print(table)
 
 
@@ -201,7 +222,9 @@ def train(
     seed: int = 0,
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUT/last.pt.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Use only the first N training faces (smoke runs).")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Use only the first N training faces (smoke runs).")
+    ] = None,
 ) -> None:
     """Train an expression model on Training, selecting the best epoch on PublicTest. Needs the [train] extra."""
     try:
@@ -226,8 +249,11 @@ def train(
         val_set = val_set.subset(slice(0, max(limit // 4, 1)))
     cfg = TrainConfig(architecture=arch, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"),
-        TimeRemainingColumn(), console=err,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeRemainingColumn(),
+        console=err,
     ) as progress:
         task = progress.add_task("epoch 1", total=None, status="")
         last = {"line": ""}
@@ -245,27 +271,41 @@ def train(
 
         history = fit(train_set, val_set, cfg, out_dir, resume=resume, on_epoch=on_epoch, on_batch=on_batch)
     best = max(history, key=lambda s: s.val_accuracy)
-    out.print(f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}")
+    out.print(
+        f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}"
+    )
 
 
 @app.command()
 def export(
     checkpoint: Annotated[Path, typer.Option(help="Training checkpoint (best.pt).")],
     out_path: Annotated[Path, typer.Option("--out", help="Target .onnx file; the .json config is written beside it.")],
-    data: Annotated[Path, typer.Option(help="FER2013 CSV, for the integrity check on 512 PrivateTest faces.")],
-    crop_scale: Annotated[float, typer.Option(help="Face crop side as a multiple of the detector box.")] = 1.25,
-    crop_shift: Annotated[float, typer.Option(help="Vertical crop-centre shift, fraction of box height.")] = 0.0,
+    data: Annotated[Path, typer.Option(help="FER2013 CSV: 512 PrivateTest faces check the export, PublicTest faces calibrate the crop.")],
+    calibration_faces: Annotated[int, typer.Option(help="PublicTest faces used to calibrate the face crop.")] = 1000,
 ) -> None:
-    """Export a checkpoint to ONNX and verify it against torch. Needs the [train] extra."""
+    """Export a checkpoint to ONNX, verify it against torch, and calibrate its face crop. Needs the [train] extra."""
+    from dataclasses import replace
+
+    from moodtune.perception.expression import ExpressionModel
+    from moodtune.training.crop_calibration import calibrate_crop
     from moodtune.training.data.fer2013 import load_fer2013
     from moodtune.training.export import export_onnx
 
     try:
         faces = load_fer2013(data, "PrivateTest").images[:512]
-        config = export_onnx(checkpoint, out_path, check_images=faces, crop_scale=crop_scale, crop_shift=crop_shift)
+        config = export_onnx(checkpoint, out_path, check_images=faces)
+        calibration = calibrate_crop(ExpressionModel(out_path), load_fer2013(data, "PublicTest"), n=calibration_faces)
     except MoodtuneError as exc:
         _fail(exc)
-    out.print(f"wrote {out_path} and {out_path.with_suffix('.json').name} ({config.architecture}); integrity check passed")
+    config = replace(
+        config, crop_scale=calibration["crop_scale"], crop_shift=calibration["crop_shift"],
+        provenance={**config.provenance, "crop_calibration": {k: v for k, v in calibration.items() if k != "grid"}},
+    )
+    config.to_json(out_path.with_suffix(".json"))
+    out.print(
+        f"wrote {out_path} and {out_path.with_suffix('.json').name} ({config.architecture}); integrity check passed; "
+        f"crop scale {config.crop_scale} shift {config.crop_shift} (PublicTest scenes: {calibration['accuracy']:.4f})"
+    )
 
 
 def main() -> None:

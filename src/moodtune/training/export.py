@@ -56,7 +56,7 @@ def check_onnx_matches_torch(
 
 def export_onnx(
     checkpoint: str | Path, out_path: str | Path, *, check_images: np.ndarray,
-    crop_scale: float = 1.25, crop_shift: float = 0.0, metrics: dict | None = None,
+    crop_scale: float = 1.25, crop_shift: float = 0.0,
 ) -> ExpressionModelConfig:
     """Write ``out_path`` (.onnx) and its ``.json`` sidecar from a training checkpoint, then verify it."""
     model, ckpt = load_checkpoint(checkpoint)
@@ -79,7 +79,6 @@ def export_onnx(
         std=cfg["std"],
         crop_scale=crop_scale,
         crop_shift=crop_shift,
-        metrics=metrics or {},
         provenance={
             "exported": dt.date.today().isoformat(),
             "epoch": ckpt.get("epoch"),

@@ -32,7 +32,7 @@ class ExpressionModelConfig:
     crop_shift : vertical offset of the crop centre, as a fraction of the box
         height (positive = down).
     outputs : ONNX output names: logits first, then the last feature maps.
-    metrics : evaluation figures measured when the model was exported.
+    provenance : when and from what training run the file was made.
     """
 
     name: str
@@ -44,7 +44,6 @@ class ExpressionModelConfig:
     crop_scale: float = 1.25
     crop_shift: float = 0.0
     outputs: tuple[str, ...] = ("logits", "features")
-    metrics: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
 
     def to_json(self, path: str | Path) -> None:
