@@ -14,7 +14,7 @@ class InputError(MoodtuneError, ValueError):
 
 
 class ImageError(InputError):
-    """An image could not be decoded, or breaks the size/pixel limits."""
+    """An image or video could not be read or decoded, or breaks the size/pixel limits."""
 
 
 class DataError(MoodtuneError):

@@ -87,7 +87,7 @@ def analyze_image(
     gray = to_gray(rgb)
     crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
     proba = expression.predict_proba(crops, flip_tta=flip_tta)
-    readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba))
+    readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba, strict=True))
     overall = combine_affects([r.affect for r in readings], [max(r.face.area, 1) for r in readings])
     return ImageAnalysis(readings, overall, size)
 

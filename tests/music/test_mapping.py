@@ -21,9 +21,7 @@ def _write(tmp_path: Path, body: str, name: str = "genres.toml") -> Path:
 
 
 def _track(id: str, genre: str) -> Track:
-    return Track(
-        id=id, title=f"Song {id}", artist=f"Artist {id}", year=2001, genres=(genre,), valence=0.8, arousal=0.5
-    )
+    return Track(id=id, title=f"Song {id}", artist=f"Artist {id}", year=2001, genres=(genre,), valence=0.8, arousal=0.5)
 
 
 def test_packaged_mapping_has_the_documented_defaults() -> None:
@@ -42,9 +40,7 @@ def test_packaged_mapping_has_the_documented_defaults() -> None:
 def test_a_copy_of_the_packaged_file_loads_the_same(tmp_path: Path) -> None:
     text = (resources.files("moodtune.music") / "data" / "emotion_genres.toml").read_text(encoding="utf-8")
     copy = load_mapping(_write(tmp_path, text))
-    assert {e: dict(g) for e, g in copy.weights.items()} == {
-        e: dict(g) for e, g in load_mapping().weights.items()
-    }
+    assert {e: dict(g) for e, g in copy.weights.items()} == {e: dict(g) for e, g in load_mapping().weights.items()}
     assert copy.source.endswith("genres.toml")
 
 

@@ -115,9 +115,7 @@ def test_reasons_name_the_factors() -> None:
     )
     best, other = recommend(SAD, k=2, catalog=catalog, mapping=MAPPING)
     assert best.track.id == "fit"
-    assert (
-        best.reason == "Close to your calm-sad mood (distance 0.00) · soft, blues suit sad moods · well known"
-    )
+    assert best.reason == "Close to your calm-sad mood (distance 0.00) · soft, blues suit sad moods · well known"
     assert "distance 1." in other.reason and "lesser-known" in other.reason
     assert "polka" not in other.reason  # the genre did not help, so it is not claimed as a reason
 

@@ -92,9 +92,7 @@ class Entry:
     valence: float | None
 
 
-def read_rows(
-    path: Path, title_col: str, artist_col: str, valence_col: str | None
-) -> Iterator[tuple[str, Entry]]:
+def read_rows(path: Path, title_col: str, artist_col: str, valence_col: str | None) -> Iterator[tuple[str, Entry]]:
     with open(path, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             title, artist = (row.get(title_col) or "").strip(), (row.get(artist_col) or "").strip()
@@ -149,8 +147,7 @@ def lookup(shared_data: Path) -> Lookup:
             pairs.append((track.valence, sum(deezer) / len(deezer)))
     result = Lookup(len(catalog), found, dict(per_source), pairs, missing)
     print(  # noqa: T201 - the measured numbers belong in the test log
-        f"\nstarter catalog: {result.found}/{result.total} found ({result.share:.1%}); "
-        f"by file: {result.per_source}"
+        f"\nstarter catalog: {result.found}/{result.total} found ({result.share:.1%}); by file: {result.per_source}"
     )
     return result
 

@@ -24,7 +24,10 @@ def rng():
 @pytest.mark.parametrize("gz", [False, True])
 def test_reads_splits_and_caches(tmp_path, monkeypatch, rng, gz):
     monkeypatch.setenv("MOODTUNE_CACHE_DIR", str(tmp_path / "cache"))
-    rows = [(i % 7, rng.integers(0, 256, 2304), u) for i, u in enumerate(["Training"] * 5 + ["PublicTest"] * 2 + ["PrivateTest"] * 3)]
+    rows = [
+        (i % 7, rng.integers(0, 256, 2304), u)
+        for i, u in enumerate(["Training"] * 5 + ["PublicTest"] * 2 + ["PrivateTest"] * 3)
+    ]
     path = tmp_path / ("fer.csv.gz" if gz else "fer.csv")
     _write_csv(path, rows, gz)
     priv = load_fer2013(path, "PrivateTest")

@@ -47,13 +47,13 @@ class AffectState:
         return {
             "emotion": self.emotion,
             "confidence": round(self.confidence, 4),
-            "probabilities": {e: round(p, 4) for e, p in zip(EMOTIONS, self.probabilities)},
+            "probabilities": {e: round(p, 4) for e, p in zip(EMOTIONS, self.probabilities, strict=True)},
             "valence": round(self.valence, 4),
             "arousal": round(self.arousal, 4),
         }
 
     @classmethod
-    def from_probabilities(cls, probabilities: Sequence[float] | np.ndarray) -> "AffectState":
+    def from_probabilities(cls, probabilities: Sequence[float] | np.ndarray) -> AffectState:
         """Build from 7 non-negative scores in EMOTIONS order (renormalised to sum to 1)."""
         p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
         if p.shape != (len(EMOTIONS),) or not np.all(np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
@@ -63,7 +63,7 @@ class AffectState:
         return cls(tuple(float(x) for x in p), float(valence), float(arousal))
 
     @classmethod
-    def from_emotion(cls, emotion: str) -> "AffectState":
+    def from_emotion(cls, emotion: str) -> AffectState:
         """The state of someone who says they feel ``emotion`` (all mass on it)."""
         p = np.zeros(len(EMOTIONS))
         p[emotion_index(emotion)] = 1.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -50,13 +50,13 @@ def _fail(exc: MoodtuneError) -> NoReturn:
     raise typer.Exit(_exit_code(exc))
 
 
-class Strategy(str, Enum):
+class Strategy(StrEnum):
     match = "match"
     uplift = "uplift"
     calm = "calm"
 
 
-class Split(str, Enum):
+class Split(StrEnum):
     Training = "Training"
     PublicTest = "PublicTest"
     PrivateTest = "PrivateTest"
@@ -76,9 +76,7 @@ def recommend(
     image: Annotated[Path | None, typer.Option("--image", "-i", help="Photo to read the mood from.")] = None,
     mood: Annotated[
         str | None,
-        typer.Option(
-            "--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral."
-        ),
+        typer.Option("--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral."),
     ] = None,
     strategy: Annotated[
         Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")
@@ -163,7 +161,8 @@ def _print_recommendation(payload: dict) -> None:
         out.print(f"face {i} at {face['box']}: [bold]{face['emotion']}[/] ({face['confidence']:.0%})")
     out.print(
         f"mood: [bold]{affect['emotion']}[/] ({affect['confidence']:.0%}) · "
-        f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · strategy {payload['strategy']}"
+        f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
+        f"strategy {payload['strategy']}"
     )
     table = Table(show_lines=False)
     for col in ("#", "track", "genres", "why", "listen"):
@@ -205,9 +204,7 @@ def evaluate(
     )
     table = Table("class", "precision", "recall", "F1", "specificity", "n")
     for name, m in result["per_class"].items():
-        table.add_row(
-            name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"])
-        )
+        table.add_row(name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"]))
     out.print(table)
 
 
@@ -222,9 +219,7 @@ def train(
     seed: int = 0,
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUT/last.pt.")] = False,
-    limit: Annotated[
-        int | None, typer.Option(help="Use only the first N training faces (smoke runs).")
-    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N training faces (smoke runs).")] = None,
 ) -> None:
     """Train an expression model on Training, selecting the best epoch on PublicTest. Needs the [train] extra."""
     try:
@@ -271,16 +266,17 @@ def train(
 
         history = fit(train_set, val_set, cfg, out_dir, resume=resume, on_epoch=on_epoch, on_batch=on_batch)
     best = max(history, key=lambda s: s.val_accuracy)
-    out.print(
-        f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}"
-    )
+    out.print(f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}")
 
 
 @app.command()
 def export(
     checkpoint: Annotated[Path, typer.Option(help="Training checkpoint (best.pt).")],
     out_path: Annotated[Path, typer.Option("--out", help="Target .onnx file; the .json config is written beside it.")],
-    data: Annotated[Path, typer.Option(help="FER2013 CSV: 512 PrivateTest faces check the export, PublicTest faces calibrate the crop.")],
+    data: Annotated[
+        Path,
+        typer.Option(help="FER2013 CSV: 512 PrivateTest faces check the export, PublicTest faces calibrate the crop."),
+    ],
     calibration_faces: Annotated[int, typer.Option(help="PublicTest faces used to calibrate the face crop.")] = 1000,
 ) -> None:
     """Export a checkpoint to ONNX, verify it against torch, and calibrate its face crop. Needs the [train] extra."""
@@ -298,14 +294,54 @@ def export(
     except MoodtuneError as exc:
         _fail(exc)
     config = replace(
-        config, crop_scale=calibration["crop_scale"], crop_shift=calibration["crop_shift"],
-        provenance={**config.provenance, "crop_calibration": {k: v for k, v in calibration.items() if k != "grid"}},
+        config,
+        crop_scale=calibration["crop_scale"],
+        crop_shift=calibration["crop_shift"],
+        provenance={
+            **config.provenance,
+            "crop_calibration": {k: v for k, v in calibration.items() if k != "grid"},
+        },
     )
     config.to_json(out_path.with_suffix(".json"))
     out.print(
         f"wrote {out_path} and {out_path.with_suffix('.json').name} ({config.architecture}); integrity check passed; "
         f"crop scale {config.crop_scale} shift {config.crop_shift} (PublicTest scenes: {calibration['accuracy']:.4f})"
     )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 lets other devices in.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Run the web app and REST API; open http://HOST:PORT/ in a browser."""
+    from moodtune.delivery.api import serve as serve_app
+
+    try:
+        serve_app(host, port)
+    except MoodtuneError as exc:
+        _fail(exc)
+
+
+@app.command()
+def live(
+    source: Annotated[str, typer.Option("--source", help="Camera index (0, 1, …) or a video file.")] = "0",
+    fps: Annotated[float, typer.Option(min=0.1, max=30, help="Frames analysed per second.")] = 4.0,
+    strategy: Annotated[Strategy, typer.Option("--strategy", "-s")] = Strategy.match,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="Tracks per playlist.")] = 5,
+    seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Follow your mood on a webcam or in a video, with a new playlist whenever it changes."""
+    from moodtune.delivery.live import run_live
+
+    try:
+        events = run_live(source, fps=fps, strategy=strategy.value, k=k, model=model, max_seconds=seconds, console=out)
+    except MoodtuneError as exc:
+        _fail(exc)
+    if not events:
+        err.print(f"error: no frames could be read from {source}")
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def main() -> None:

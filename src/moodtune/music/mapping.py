@@ -101,9 +101,7 @@ def _parse_entry(value: Any, where: str, error: type[Exception]) -> dict[str, fl
     return genres
 
 
-def _parse_genres(
-    table: Mapping[str, Any], source: str, error: type[Exception]
-) -> Mapping[str, Mapping[str, float]]:
+def _parse_genres(table: Mapping[str, Any], source: str, error: type[Exception]) -> Mapping[str, Mapping[str, float]]:
     if not isinstance(table, Mapping):
         raise error(f"{source}: [genres] must be a table of emotion = genres")
     parsed: dict[str, Mapping[str, float]] = {}
@@ -130,9 +128,7 @@ def _read_toml(path: Path, source: str) -> EmotionMapping:
         raise CatalogError(f"{source}: not valid TOML ({exc})") from exc
     unknown = [k for k in document if k not in _TOP_LEVEL_KEYS]
     if unknown:
-        raise CatalogError(
-            f"{source}: unknown top-level keys {unknown}; expected only {list(_TOP_LEVEL_KEYS)}"
-        )
+        raise CatalogError(f"{source}: unknown top-level keys {unknown}; expected only {list(_TOP_LEVEL_KEYS)}")
     if "genres" not in document:
         raise CatalogError(f"{source}: missing the [genres] table")
     return EmotionMapping(_parse_genres(document["genres"], source, CatalogError), source)

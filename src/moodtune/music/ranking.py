@@ -100,9 +100,7 @@ def _build_features(catalog: Catalog) -> _CatalogFeatures:
     for row, track in enumerate(catalog.tracks):
         codes[row, : len(track.genres)] = [genre_codes[g] for g in track.genres]
     artist_ids: dict[str, int] = {}
-    credits = [
-        [artist_ids.setdefault(a, len(artist_ids)) for a in artist_keys(t.artist)] for t in catalog.tracks
-    ]
+    credits = [[artist_ids.setdefault(a, len(artist_ids)) for a in artist_keys(t.artist)] for t in catalog.tracks]
     artist_codes = np.full((len(catalog), max(map(len, credits), default=1)), -1, dtype=np.int64)
     for row, codes_of_track in enumerate(credits):
         artist_codes[row, : len(codes_of_track)] = codes_of_track
@@ -126,9 +124,7 @@ def _features(catalog: Catalog) -> _CatalogFeatures:
     return features
 
 
-def score_tracks(
-    catalog: Catalog, target: tuple[float, float], genre_weights: Mapping[str, float]
-) -> TrackScores:
+def score_tracks(catalog: Catalog, target: tuple[float, float], genre_weights: Mapping[str, float]) -> TrackScores:
     """Score every track of ``catalog``.
 
     Parameters
@@ -250,9 +246,7 @@ def select_diverse(
     size = min(n, max(_MIN_POOL, _POOL_PER_PICK * k))
     while True:
         pool, bound = _ranked_slice(total, features.id_rank, size)
-        picks = _greedy(
-            pool, total, primary, no_genre, features.artist_codes, k, max_per_artist, genre_penalty, bound
-        )
+        picks = _greedy(pool, total, primary, no_genre, features.artist_codes, k, max_per_artist, genre_penalty, bound)
         if picks is not None:
             return [(index, max(score, 0.0)) for index, score in picks]
         size = min(n, size * 4)

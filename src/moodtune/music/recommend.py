@@ -72,9 +72,7 @@ def _genre_phrase(
 
     def top_emotion(genre: str) -> str:
         # The emotion contributing most to the genre's blended weight.
-        return max(
-            target.emotion_weights, key=lambda e: target.emotion_weights[e] * mapping.weights[e].get(genre, 0)
-        )
+        return max(target.emotion_weights, key=lambda e: target.emotion_weights[e] * mapping.weights[e].get(genre, 0))
 
     best = max(matched, key=lambda g: genre_weights[g])
     if target.strategy == "calm":
@@ -175,9 +173,7 @@ def recommend(
         Recommendation(
             track=catalog.tracks[index],
             score=score,
-            reason=_reason(
-                catalog.tracks[index], float(scores.distance[index]), genre_weights, target, mapping
-            ),
+            reason=_reason(catalog.tracks[index], float(scores.distance[index]), genre_weights, target, mapping),
             links=track_links(catalog.tracks[index]),
         )
         for index, score in picks

@@ -30,8 +30,13 @@ SHIFTS = (-0.1, -0.05, 0.0, 0.05, 0.1)
 
 
 def calibrate_crop(
-    model: ExpressionModel, data: FaceDataset, *, n: int = 600, seed: int = 0,
-    scales: tuple[float, ...] = SCALES, shifts: tuple[float, ...] = SHIFTS,
+    model: ExpressionModel,
+    data: FaceDataset,
+    *,
+    n: int = 600,
+    seed: int = 0,
+    scales: tuple[float, ...] = SCALES,
+    shifts: tuple[float, ...] = SHIFTS,
 ) -> dict:
     """Grid-search ``crop_scale`` × ``crop_shift`` on ``n`` faces of ``data`` placed in photos.
 
@@ -59,5 +64,11 @@ def calibrate_crop(
     best = max(grid, key=grid.__getitem__)
     scale, shift = (float(v) for v in best.split(","))
     log.info("crop calibration: scale %.2f shift %.2f → accuracy %.4f", scale, shift, grid[best])
-    return {"crop_scale": scale, "crop_shift": shift, "accuracy": grid[best], "detected": len(y), "n": len(picks),
-            "grid": grid}
+    return {
+        "crop_scale": scale,
+        "crop_shift": shift,
+        "accuracy": grid[best],
+        "detected": len(y),
+        "n": len(picks),
+        "grid": grid,
+    }

@@ -36,8 +36,14 @@ class _WithFeatures(torch.nn.Module):
 
 
 def check_onnx_matches_torch(
-    torch_model: torch.nn.Module, onnx_path: Path, images: np.ndarray, mean: float, std: float,
-    *, max_abs_diff: float = 1e-3, min_agreement: float = 0.999,
+    torch_model: torch.nn.Module,
+    onnx_path: Path,
+    images: np.ndarray,
+    mean: float,
+    std: float,
+    *,
+    max_abs_diff: float = 1e-3,
+    min_agreement: float = 0.999,
 ) -> dict:
     """Compare logits of the ONNX file with torch (float32) on ``images`` (N, S, S) uint8.
 
@@ -55,8 +61,12 @@ def check_onnx_matches_torch(
 
 
 def export_onnx(
-    checkpoint: str | Path, out_path: str | Path, *, check_images: np.ndarray,
-    crop_scale: float = 1.25, crop_shift: float = 0.0,
+    checkpoint: str | Path,
+    out_path: str | Path,
+    *,
+    check_images: np.ndarray,
+    crop_scale: float = 1.25,
+    crop_shift: float = 0.0,
 ) -> ExpressionModelConfig:
     """Write ``out_path`` (.onnx) and its ``.json`` sidecar from a training checkpoint, then verify it."""
     model, ckpt = load_checkpoint(checkpoint)
@@ -65,10 +75,14 @@ def export_onnx(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(1, 1, 48, 48)
     torch.onnx.export(
-        _WithFeatures(model).eval(), (dummy,), str(out_path),
-        input_names=["faces"], output_names=["logits", "features"],
+        _WithFeatures(model).eval(),
+        (dummy,),
+        str(out_path),
+        input_names=["faces"],
+        output_names=["logits", "features"],
         dynamic_axes={"faces": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}},
-        opset_version=17, dynamo=False,
+        opset_version=17,
+        dynamo=False,
     )
     config = ExpressionModelConfig(
         name=out_path.stem,

@@ -60,16 +60,20 @@ def _to_tensor(images: np.ndarray, mean: float, std: float) -> torch.Tensor:
 
 
 def predict_logits(
-    model: torch.nn.Module, images: np.ndarray, mean: float, std: float, *, batch_size: int = 512, bf16: bool = False
+    model: torch.nn.Module,
+    images: np.ndarray,
+    mean: float,
+    std: float,
+    *,
+    batch_size: int = 512,
+    bf16: bool = False,
 ) -> np.ndarray:
     """Logits of shape (n_samples, n_classes) for uint8 images of shape (n_samples, H, W)."""
     model.eval()
     out = []
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for start in range(0, len(images), batch_size):
-            x = _to_tensor(images[start : start + batch_size], mean, std).contiguous(
-                memory_format=torch.channels_last
-            )
+            x = _to_tensor(images[start : start + batch_size], mean, std).contiguous(memory_format=torch.channels_last)
             out.append(model(x).float())
     return torch.cat(out).numpy()
 
@@ -169,7 +173,10 @@ def fit(
         history.append(stats)
         if stats.val_accuracy > best_acc:
             best_acc, epochs_since_best = stats.val_accuracy, 0
-            torch.save({**meta, "model": model.state_dict(), "epoch": epoch + 1, "val_accuracy": best_acc}, out / "best.pt")
+            torch.save(
+                {**meta, "model": model.state_dict(), "epoch": epoch + 1, "val_accuracy": best_acc},
+                out / "best.pt",
+            )
         else:
             epochs_since_best += 1
         torch.save(
@@ -189,8 +196,13 @@ def fit(
         (out / "history.json").write_text(json.dumps([asdict(h) for h in history], indent=1))
         log.info(
             "epoch %d/%d loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0fs",
-            stats.epoch, cfg.epochs, stats.train_loss, stats.train_accuracy,
-            stats.val_loss, stats.val_accuracy, stats.seconds,
+            stats.epoch,
+            cfg.epochs,
+            stats.train_loss,
+            stats.train_accuracy,
+            stats.val_loss,
+            stats.val_accuracy,
+            stats.seconds,
         )
         if on_epoch is not None:
             on_epoch(stats)

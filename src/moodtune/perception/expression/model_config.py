@@ -50,7 +50,7 @@ class ExpressionModelConfig:
         Path(path).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def from_json(cls, path: str | Path) -> "ExpressionModelConfig":
+    def from_json(cls, path: str | Path) -> ExpressionModelConfig:
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             raw["labels"] = tuple(raw["labels"])

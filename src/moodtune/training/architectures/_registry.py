@@ -10,10 +10,10 @@ if TYPE_CHECKING:
 
 __all__ = ["register_model", "create_model", "list_models"]
 
-_MODELS: dict[str, Callable[..., "nn.Module"]] = {}
+_MODELS: dict[str, Callable[..., nn.Module]] = {}
 
 
-def register_model(fn: Callable[..., "nn.Module"]) -> Callable[..., "nn.Module"]:
+def register_model(fn: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
     """Decorator: make ``fn`` buildable as ``create_model(fn.__name__)``."""
     if fn.__name__ in _MODELS:
         raise ValueError(f"architecture {fn.__name__!r} is registered twice")
@@ -21,7 +21,7 @@ def register_model(fn: Callable[..., "nn.Module"]) -> Callable[..., "nn.Module"]
     return fn
 
 
-def create_model(name: str, **kwargs: Any) -> "nn.Module":
+def create_model(name: str, **kwargs: Any) -> nn.Module:
     """Build a registered architecture; ``kwargs`` go to its constructor (e.g. ``num_classes``)."""
     try:
         factory = _MODELS[name]

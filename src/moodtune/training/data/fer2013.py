@@ -47,7 +47,7 @@ class FaceDataset:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def subset(self, index: np.ndarray | slice) -> "FaceDataset":
+    def subset(self, index: np.ndarray | slice) -> FaceDataset:
         return FaceDataset(self.images[index], self.labels[index], self.split)
 
 

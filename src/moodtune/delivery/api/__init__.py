@@ -1,0 +1,53 @@
+"""The web app and REST API: ``create_app(settings)`` builds it, ``serve(host, port)`` runs it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from moodtune.music import Catalog
+
+__all__ = ["Settings", "create_app", "serve"]
+
+
+def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None) -> FastAPI:
+    """Build the FastAPI app (see ``moodtune.delivery.api.app.create_app``)."""
+    from .app import create_app as _create_app
+
+    return _create_app(settings, catalog=catalog)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    settings: Settings | None = None,
+    log_level: str = "info",
+) -> None:
+    """Run the app with uvicorn until interrupted (Ctrl-C).
+
+    Parameters
+    ----------
+    host : interface to listen on; the default keeps the server on this machine.
+        Use ``0.0.0.0`` to let phones on the network in (the camera then needs
+        HTTPS or ``localhost``, a browser rule).
+    port : TCP port.
+    settings : app settings; default ``Settings.from_env()``.
+    log_level : uvicorn's log level.
+    """
+    import uvicorn
+
+    settings = settings or Settings.from_env()
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        # A stream frame is an upload too; the WebSocket layer refuses bigger messages outright.
+        ws_max_size=settings.max_upload_bytes + 1024,
+        server_header=False,
+    )

@@ -1,0 +1,140 @@
+"""``create_app(settings)``: the FastAPI application serving the REST API, the stream and the web page.
+
+The expression model, the face detector and the catalog are loaded once in the
+lifespan (at server start-up), never at import. A missing expression model does
+not stop the server: photo and stream analysis answer 503 and
+``/api/v1/health`` says why, while mood-based recommendation keeps working.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import Response
+from swagger_ui_bundle import swagger_ui_path
+
+import moodtune
+from moodtune.errors import ModelError
+from moodtune.music import Catalog, starter_catalog
+from moodtune.music.feedback import open_feedback_db
+from moodtune.perception.expression import load_expression_model
+from moodtune.perception.faces import get_detector
+
+from .deps import AppState
+from .errors import install_error_handlers
+from .routes import api_router
+from .settings import Settings
+from .uploads import UPLOAD_ENVELOPE, BodySizeLimit
+
+__all__ = ["create_app", "static_dir"]
+
+log = logging.getLogger(__name__)
+
+# The page loads nothing from elsewhere; only the Spotify player may be framed, on request.
+_CSP = (
+    "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
+    "connect-src 'self'; frame-src https://open.spotify.com; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# Swagger UI starts itself with an inline script, so its page alone allows inline code (still nothing remote).
+_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'"
+)
+
+
+def static_dir() -> Path:
+    """The folder holding the web page (index.html, app.js, style.css)."""
+    return Path(str(resources.files("moodtune.delivery") / "web" / "static"))
+
+
+def _load(settings: Settings, catalog: Catalog | None) -> AppState:
+    catalog = catalog if catalog is not None else starter_catalog()
+    db = open_feedback_db(settings.database_url)
+    model_error = None
+    try:
+        load_expression_model(settings.model)
+        get_detector(settings.detector)
+    except ModelError as exc:
+        model_error = str(exc)
+        log.warning("photo analysis is unavailable: %s", exc)
+    log.info("moodtune app ready: %d tracks, model %s", len(catalog), settings.model)
+    return AppState(settings=settings, catalog=catalog, db=db, model_name=settings.model, model_error=model_error)
+
+
+def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None) -> FastAPI:
+    """Build the app.
+
+    Parameters
+    ----------
+    settings : default ``Settings.from_env()``.
+    catalog : the tracks to recommend from; default the starter catalog (loaded at start-up).
+    """
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = _load(settings, catalog)
+        app.state.moodtune = state
+        try:
+            yield
+        finally:
+            state.db.dispose()
+
+    app = FastAPI(
+        title="moodtune",
+        summary="Music recommendations from how you feel: a face photo, a webcam stream, or a picked mood.",
+        version=moodtune.__version__,
+        lifespan=lifespan,
+        # FastAPI's own docs pages load Swagger UI from a CDN; /docs below serves a packaged copy instead.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    install_error_handlers(app)
+    # Caps every request body (JSON included); uploads are also checked part by part in uploads.py.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_ENVELOPE)
+    app.include_router(api_router)
+
+    page = static_dir()
+    app.mount("/static", StaticFiles(directory=page), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(page / "index.html", media_type="text/html")
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        html = get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/api/openapi.json",
+            title="moodtune API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+        html.headers["Content-Security-Policy"] = _DOCS_CSP
+        return html
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        # Camera access for this page only; nothing else may ask for it.
+        response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        return response
+
+    return app

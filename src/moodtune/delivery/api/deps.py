@@ -1,0 +1,66 @@
+"""Dependencies of the route functions, as ``Annotated`` aliases: ``def route(catalog: CatalogDep)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy import Engine
+from starlette.requests import HTTPConnection
+
+from moodtune.music.catalog import Catalog
+
+from .settings import Settings
+
+__all__ = ["AppState", "CatalogDep", "DatabaseDep", "SettingsDep", "StateDep", "get_state"]
+
+
+@dataclass
+class AppState:
+    """What the lifespan loads once and every request shares.
+
+    Attributes
+    ----------
+    settings : the app's settings.
+    catalog : the tracks to recommend from.
+    db : the feedback database.
+    model_name : the expression model's name (or path) as configured.
+    model_error : why the expression model could not be loaded, or None when it is ready;
+        photo analysis answers 503 while it is set, mood-based recommendation still works.
+    """
+
+    settings: Settings
+    catalog: Catalog
+    db: Engine
+    model_name: str
+    model_error: str | None = None
+    track_ids: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.track_ids:
+            self.track_ids = frozenset(t.id for t in self.catalog.tracks)
+
+
+def get_state(conn: HTTPConnection) -> AppState:
+    # HTTPConnection, not Request: the same dependency serves HTTP routes and the WebSocket.
+    state: AppState = conn.app.state.moodtune
+    return state
+
+
+def _settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
+    return state.settings
+
+
+def _catalog(state: Annotated[AppState, Depends(get_state)]) -> Catalog:
+    return state.catalog
+
+
+def _database(state: Annotated[AppState, Depends(get_state)]) -> Engine:
+    return state.db
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
+DatabaseDep = Annotated[Engine, Depends(_database)]

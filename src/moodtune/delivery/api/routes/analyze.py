@@ -1,0 +1,48 @@
+"""POST /api/v1/analyze: the faces in a photo, each with its emotion probabilities."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..deps import StateDep
+from ..schemas import AnalyzeResponse, ErrorResponse
+from ..services import analysis_out, analyze_bytes
+from ..uploads import check_image_upload, read_upload
+
+router = APIRouter(tags=["analyze"])
+
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "the photo"}},
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/analyze",
+    response_model=AnalyzeResponse,
+    summary="Read the emotions of every face in a photo",
+    description="Send the photo as multipart field `file` (JPEG, PNG, WebP, GIF, BMP or TIFF). "
+    "It is decoded and analysed in memory and never stored.",
+    openapi_extra={"requestBody": _UPLOAD_BODY},
+    responses={
+        400: {"model": ErrorResponse, "description": "not a readable image"},
+        413: {"model": ErrorResponse, "description": "over the upload size limit"},
+        415: {"model": ErrorResponse, "description": "not an accepted image type"},
+        422: {"model": ErrorResponse, "description": "no `file` field"},
+        503: {"model": ErrorResponse, "description": "the expression model is not available"},
+    },
+)
+async def analyze(request: Request, state: StateDep) -> AnalyzeResponse:
+    upload = await read_upload(request, state.settings)
+    data = check_image_upload(upload, state.settings)
+    analysis = await run_in_threadpool(analyze_bytes, data, state)
+    return analysis_out(analysis)

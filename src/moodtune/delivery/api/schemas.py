@@ -1,0 +1,250 @@
+"""Pydantic models of every request and response body of the REST API and the stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from moodtune.affect import EMOTIONS, AffectState
+from moodtune.music.feedback import MAX_TRACK_ID, MAX_USER_ID
+
+__all__ = [
+    "AffectOut",
+    "AnalysisIn",
+    "AnalyzeResponse",
+    "Box",
+    "CatalogSearchResponse",
+    "ErrorDetail",
+    "ErrorResponse",
+    "FaceOut",
+    "FeedbackIn",
+    "FeedbackList",
+    "FeedbackOut",
+    "HealthResponse",
+    "Links",
+    "ModelInfo",
+    "RecommendRequest",
+    "RecommendResponse",
+    "StreamConfig",
+    "StreamDropped",
+    "StreamError",
+    "StreamFrame",
+    "StreamPlaylist",
+    "TrackOut",
+    "RecommendationOut",
+]
+
+Probabilities = dict[str, float]
+_PROBS_DOC = f"emotion → probability, keys in FER2013 order: {', '.join(EMOTIONS)}"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="machine-readable, e.g. bad_image, too_large, unsupported_type, invalid_input")
+    message: str = Field(description="what went wrong, for people")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class AffectOut(BaseModel):
+    emotion: str = Field(description="the most probable emotion")
+    confidence: float = Field(ge=0, le=1)
+    probabilities: Probabilities = Field(description=_PROBS_DOC)
+    valence: float = Field(ge=-1, le=1, description="negative (-1) … positive (+1)")
+    arousal: float = Field(ge=-1, le=1, description="calm (-1) … energetic (+1)")
+
+    @classmethod
+    def of(cls, affect: AffectState) -> AffectOut:
+        return cls(**affect.as_dict())
+
+
+class Box(BaseModel):
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+class FaceOut(BaseModel):
+    box: Box = Field(description="pixels of the upright (EXIF-rotated) photo")
+    detection_score: float
+    affect: AffectOut
+
+
+class ImageSize(BaseModel):
+    width: int
+    height: int
+
+
+class AnalyzeResponse(BaseModel):
+    faces: list[FaceOut] = Field(description="largest face first; empty when none was found")
+    affect: AffectOut | None = Field(description="the photo's mood: faces weighted by area; null without a face")
+    image_size: ImageSize
+
+
+class AffectIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    probabilities: Probabilities
+
+
+class AnalysisIn(BaseModel):
+    """An ``AnalyzeResponse`` sent back; only its ``affect`` is used."""
+
+    model_config = ConfigDict(extra="ignore")
+    affect: AffectIn | None
+
+
+class RecommendRequest(BaseModel):
+    """Exactly one of ``mood``, ``probabilities`` or ``analysis`` says how the listener feels."""
+
+    model_config = ConfigDict(extra="forbid")
+    mood: str | None = Field(None, description=f"one of {', '.join(EMOTIONS)}", examples=["sad"])
+    probabilities: Probabilities | None = Field(None, description=_PROBS_DOC + "; missing emotions count 0")
+    analysis: AnalysisIn | None = Field(None, description="a response of POST /api/v1/analyze")
+    strategy: str = Field("match", description="match the mood, uplift it, or calm it", examples=["uplift"])
+    k: int = Field(5, ge=1, le=50, description="number of tracks")
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> RecommendRequest:
+        given = [n for n in ("mood", "probabilities", "analysis") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of mood, probabilities or analysis (got {len(given)})")
+        return self
+
+    @field_validator("probabilities")
+    @classmethod
+    def _known_emotions(cls, value: Probabilities | None) -> Probabilities | None:
+        if value is not None:
+            unknown = sorted(set(value) - set(EMOTIONS))
+            if unknown:
+                raise ValueError(f"unknown emotions {unknown}; use {', '.join(EMOTIONS)}")
+        return value
+
+
+class Links(BaseModel):
+    spotify: str
+    youtube: str
+
+
+class TrackOut(BaseModel):
+    id: str
+    title: str
+    artist: str
+    year: int | None
+    genres: list[str]
+    valence: float
+    arousal: float
+    spotify_id: str | None = Field(description="set when the track can be played in Spotify's embedded player")
+    links: Links
+
+
+class RecommendationOut(TrackOut):
+    score: float
+    reason: str = Field(description="one line on why this track fits")
+
+
+class RecommendResponse(BaseModel):
+    affect: AffectOut
+    strategy: str
+    tracks: list[RecommendationOut]
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: str = Field(min_length=1, max_length=MAX_USER_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
+    track_id: str = Field(min_length=1, max_length=MAX_TRACK_ID)
+    action: Literal["like", "skip"]
+    emotion: str | None = Field(None, description=f"the mood at the time: one of {', '.join(EMOTIONS)}")
+
+    @field_validator("emotion")
+    @classmethod
+    def _known_emotion(cls, value: str | None) -> str | None:
+        if value is not None and value not in EMOTIONS:
+            raise ValueError(f"unknown emotion {value!r}; use one of {', '.join(EMOTIONS)}")
+        return value
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    user_id: str
+    track_id: str
+    action: str
+    emotion: str | None
+    created_at: datetime
+
+
+class FeedbackList(BaseModel):
+    user_id: str
+    events: list[FeedbackOut] = Field(description="newest first")
+
+
+class CatalogSearchResponse(BaseModel):
+    query: str
+    total: int = Field(description="matches in the catalog; at most `limit` are listed")
+    tracks: list[TrackOut]
+
+
+class ModelInfo(BaseModel):
+    name: str
+    loaded: bool
+    error: str | None = None
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    version: str
+    model: ModelInfo
+    detector: str
+    catalog_size: int
+    strategies: list[str]
+    emotions: list[str]
+    max_upload_bytes: int = Field(description="largest photo or stream frame accepted")
+    stream_max_fps: float = Field(description="frames analysed per second on one stream; more are dropped")
+
+
+# --- WebSocket /api/v1/stream messages (server → client) ----------------------------------------
+
+
+class StreamFrame(BaseModel):
+    type: Literal["frame"] = "frame"
+    seq: int = Field(description="count of binary frames received on this connection, from 1")
+    faces: list[FaceOut]
+    affect: AffectOut | None = Field(description="this frame's reading; null without a face")
+    mood: AffectOut | None = Field(description="smoothed over recent frames; null until a face was seen")
+    mood_label: str | None = Field(description="the dominant mood after hysteresis")
+    changed: bool = Field(description="true when this frame switched the mood")
+    elapsed_ms: float
+
+
+class StreamDropped(BaseModel):
+    type: Literal["dropped"] = "dropped"
+    seq: int
+    reason: str
+    max_fps: float
+
+
+class StreamPlaylist(BaseModel):
+    type: Literal["playlist"] = "playlist"
+    mood: str
+    previous: str | None
+    strategy: str
+    affect: AffectOut
+    tracks: list[RecommendationOut]
+
+
+class StreamError(BaseModel):
+    type: Literal["error"] = "error"
+    seq: int | None
+    error: ErrorDetail
+
+
+class StreamConfig(BaseModel):
+    """Client → server text message: change the playlist strategy or size."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["config"] = "config"
+    strategy: str | None = None
+    k: int | None = Field(None, ge=1, le=50)

@@ -1,0 +1,1 @@
+"""The web page (static/: index.html, app.js, style.css), served by the API app at ``/``."""

@@ -1,0 +1,44 @@
+"""Name → constructor registry for face detectors: ``create_detector(name)`` builds one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+from moodtune.errors import InputError
+
+from .face import Face
+
+__all__ = ["FaceDetector", "register_detector", "create_detector", "list_detectors"]
+
+
+class FaceDetector(Protocol):
+    def detect(self, image_rgb: np.ndarray) -> list[Face]:
+        """Faces in an (H, W, 3) uint8 RGB image, largest box first."""
+        ...
+
+
+_DETECTORS: dict[str, Callable[..., FaceDetector]] = {}
+
+
+def register_detector(fn: Callable[..., FaceDetector]) -> Callable[..., FaceDetector]:
+    """Decorator: make ``fn`` buildable as ``create_detector(fn.__name__, **kwargs)``."""
+    if fn.__name__ in _DETECTORS:
+        raise ValueError(f"face detector {fn.__name__!r} is registered twice")
+    _DETECTORS[fn.__name__] = fn
+    return fn
+
+
+def create_detector(name: str = "blazeface", **kwargs: Any) -> FaceDetector:
+    """Build a registered detector; ``kwargs`` go to its constructor (e.g. ``min_score``)."""
+    try:
+        factory = _DETECTORS[name]
+    except KeyError:
+        raise InputError(f"unknown face detector {name!r}; choose from {list_detectors()}") from None
+    return factory(**kwargs)
+
+
+def list_detectors() -> list[str]:
+    return sorted(_DETECTORS)

