@@ -7,17 +7,23 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from moodtune.errors import InputError
+from moodtune.errors import ImageError, InputError
 
 from .face import Face
 
-__all__ = ["FaceDetector", "register_detector", "create_detector", "list_detectors"]
+__all__ = ["FaceDetector", "register_detector", "create_detector", "list_detectors", "require_rgb"]
 
 
 class FaceDetector(Protocol):
     def detect(self, image_rgb: np.ndarray) -> list[Face]:
         """Faces in an (H, W, 3) uint8 RGB image, largest box first."""
         ...
+
+
+def require_rgb(image: np.ndarray) -> None:
+    """Detectors take decoded images only; anything else is a caller's mistake, said plainly."""
+    if not (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3):
+        raise ImageError("detect() needs an (H, W, 3) uint8 RGB array; use decode_image() first")
 
 
 _DETECTORS: dict[str, Callable[..., FaceDetector]] = {}

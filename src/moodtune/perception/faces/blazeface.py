@@ -26,9 +26,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from moodtune.errors import ImageError, InputError, ModelError
+from moodtune.errors import InputError, ModelError
 
-from ._registry import register_detector
+from ._registry import register_detector, require_rgb
 from ._ssd import decode_boxes, ssd_anchor_centres, weighted_nms
 from .face import Face
 
@@ -135,13 +135,7 @@ class BlazeFace:
         -------
         list of Face, largest box first; landmarks in ``LANDMARK_NAMES`` order.
         """
-        if not (
-            isinstance(image_rgb, np.ndarray)
-            and image_rgb.dtype == np.uint8
-            and image_rgb.ndim == 3
-            and image_rgb.shape[2] == 3
-        ):
-            raise ImageError("detect() needs an (H, W, 3) uint8 RGB array; use decode_image() first")
+        require_rgb(image_rgb)
         height, width = image_rgb.shape[:2]
         found = [self._detect_window(image_rgb, window) for window in self._windows(width, height)]
         boxes = np.concatenate([f[0] for f in found])

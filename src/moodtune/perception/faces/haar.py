@@ -12,9 +12,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from moodtune.errors import ImageError, ModelError
+from moodtune.errors import ModelError
 
-from ._registry import register_detector
+from ._registry import register_detector, require_rgb
 from .face import Face
 
 __all__ = ["HaarCascade", "haar"]
@@ -53,13 +53,7 @@ class HaarCascade:
 
     def detect(self, image_rgb: np.ndarray) -> list[Face]:
         """Faces in an (H, W, 3) uint8 RGB image, largest box first, without landmarks."""
-        if not (
-            isinstance(image_rgb, np.ndarray)
-            and image_rgb.dtype == np.uint8
-            and image_rgb.ndim == 3
-            and image_rgb.shape[2] == 3
-        ):
-            raise ImageError("detect() needs an (H, W, 3) uint8 RGB array; use decode_image() first")
+        require_rgb(image_rgb)
         gray = cv2.equalizeHist(cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY))
         side = max(20, round(min(gray.shape) * self.min_size_fraction))
         with self._lock:
