@@ -6,7 +6,7 @@ if ! command -v pg_ctlcluster >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 version=$(ls /etc/postgresql | sort -n | tail -1)
-pg_ctlcluster "$version" main start 2>/dev/null || pg_ctlcluster "$version" main status >/dev/null
+pg_ctlcluster "$version" main status >/dev/null 2>&1 || pg_ctlcluster "$version" main start >/dev/null
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='moodtune_ci'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"CREATE ROLE moodtune_ci LOGIN PASSWORD 'moodtune_ci'\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='moodtune_ci'\"" | grep -q 1 \

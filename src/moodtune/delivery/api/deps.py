@@ -42,21 +42,24 @@ class AppState:
             self.track_ids = frozenset(t.id for t in self.catalog.tracks)
 
 
-def get_state(conn: HTTPConnection) -> AppState:
+# The accessors are async so FastAPI calls them inline; a plain def would cost a worker-thread hop each.
+
+
+async def get_state(conn: HTTPConnection) -> AppState:
     # HTTPConnection, not Request: the same dependency serves HTTP routes and the WebSocket.
     state: AppState = conn.app.state.moodtune
     return state
 
 
-def _settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
+async def _settings(state: Annotated[AppState, Depends(get_state)]) -> Settings:
     return state.settings
 
 
-def _catalog(state: Annotated[AppState, Depends(get_state)]) -> Catalog:
+async def _catalog(state: Annotated[AppState, Depends(get_state)]) -> Catalog:
     return state.catalog
 
 
-def _database(state: Annotated[AppState, Depends(get_state)]) -> Engine:
+async def _database(state: Annotated[AppState, Depends(get_state)]) -> Engine:
     return state.db
 
 
