@@ -11,13 +11,18 @@ import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from moodtune.errors import DataError, ImageError, InputError, ModelError, MoodtuneError
+from moodtune.errors import DataError, ImageError, InputError, MoodtuneError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from moodtune.pipeline import ImageAnalysis
 
 app = typer.Typer(
     add_completion=False,
@@ -40,9 +45,7 @@ def _exit_code(exc: MoodtuneError) -> int:
         return EXIT_BAD_INPUT
     if isinstance(exc, InputError):
         return EXIT_USAGE
-    if isinstance(exc, ModelError):
-        return EXIT_INTERNAL
-    return EXIT_INTERNAL
+    return EXIT_INTERNAL  # ModelError and anything unforeseen
 
 
 def _fail(exc: MoodtuneError) -> NoReturn:
@@ -145,7 +148,7 @@ def recommend(
     _print_recommendation(payload)
 
 
-def _write_annotated(rgb, analysis, path: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_annotated(rgb: np.ndarray, analysis: ImageAnalysis, path: Path) -> None:
     import cv2
 
     from moodtune.delivery.annotate import annotate_image

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 class _WithFeatures(torch.nn.Module):
     def __init__(self, model: torch.nn.Module) -> None:
         super().__init__()
-        self.model = model
+        # Every registered architecture has forward_features/forward_head; nn.Module's type does not say so.
+        self.model: Any = model
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         features = self.model.forward_features(x)

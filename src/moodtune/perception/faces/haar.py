@@ -45,7 +45,7 @@ class HaarCascade:
         self.min_neighbors = min_neighbors
         self.scale_factor = scale_factor
         self.min_size_fraction = min_size_fraction
-        path = Path(cv2.data.haarcascades) / _CASCADE
+        path = Path(cv2.data.haarcascades) / _CASCADE  # type: ignore[attr-defined]
         self._cascade = cv2.CascadeClassifier(str(path))
         if self._cascade.empty():
             raise ModelError(f"OpenCV cannot load its Haar cascade {path}")
