@@ -9,7 +9,7 @@
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.errors import CatalogError, DataError, ImageError, InputError, ModelError, MoodtuneError
 from moodtune.music import Recommendation, Track
-from moodtune.pipeline import FaceReading, ImageAnalysis, analyze_image, recommend
+from moodtune.pipeline import FaceReading, ImageAnalysis, ImageExplanation, analyze_image, explain_image, recommend
 
 __all__ = [
     "EMOTIONS",
@@ -18,6 +18,7 @@ __all__ = [
     "DataError",
     "FaceReading",
     "ImageAnalysis",
+    "ImageExplanation",
     "ImageError",
     "InputError",
     "ModelError",
@@ -25,6 +26,7 @@ __all__ = [
     "Recommendation",
     "Track",
     "analyze_image",
+    "explain_image",
     "recommend",
 ]
 __version__ = "0.1.0"

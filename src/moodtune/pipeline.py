@@ -15,11 +15,11 @@ from moodtune.affect import AffectState, combine_affects
 from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
-from moodtune.perception.expression import crop_face, load_expression_model, to_gray
+from moodtune.perception.expression import crop_face, crop_square, explain_faces, load_expression_model, to_gray
 from moodtune.perception.faces import Face, detect_faces
 from moodtune.perception.images import decode_image
 
-__all__ = ["FaceReading", "ImageAnalysis", "analyze_image", "recommend"]
+__all__ = ["FaceReading", "ImageAnalysis", "ImageExplanation", "analyze_image", "explain_image", "recommend"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,22 @@ class ImageAnalysis:
         }
 
 
+def _read_faces(
+    rgb: np.ndarray, *, model: str, detector: str, flip_tta: bool
+) -> tuple[ImageAnalysis, np.ndarray | None]:
+    faces = detect_faces(rgb, detector=detector)
+    size = (int(rgb.shape[1]), int(rgb.shape[0]))
+    if not faces:
+        return ImageAnalysis((), None, size), None
+    expression = load_expression_model(model)
+    gray = to_gray(rgb)
+    crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
+    proba = expression.predict_proba(crops, flip_tta=flip_tta)
+    readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba, strict=True))
+    overall = combine_affects([r.affect for r in readings], [max(r.face.area, 1) for r in readings])
+    return ImageAnalysis(readings, overall, size), crops
+
+
 def analyze_image(
     image: str | os.PathLike | bytes | np.ndarray,
     *,
@@ -78,18 +94,35 @@ def analyze_image(
     detector : registered face detector.
     flip_tta : average each face with its mirror image (slower, slightly more accurate).
     """
-    rgb = decode_image(image)
-    faces = detect_faces(rgb, detector=detector)
-    size = (int(rgb.shape[1]), int(rgb.shape[0]))
-    if not faces:
-        return ImageAnalysis((), None, size)
+    return _read_faces(decode_image(image), model=model, detector=detector, flip_tta=flip_tta)[0]
+
+
+@dataclass(frozen=True)
+class ImageExplanation:
+    """An analysis plus, per face, where the model saw the emotion it read.
+
+    ``heatmaps[i]`` is a (S, S) float32 map in [0, 1] over the square
+    ``squares[i]`` = (x, y, side) of the photo that face ``i`` was read from
+    (it may reach past the photo's edges).
+    """
+
+    analysis: ImageAnalysis
+    heatmaps: tuple[np.ndarray, ...]
+    squares: tuple[tuple[int, int, int], ...]
+
+
+def explain_image(
+    image: str | os.PathLike | bytes | np.ndarray, *, model: str = "compact_cnn", detector: str = "blazeface"
+) -> ImageExplanation:
+    """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion."""
+    analysis, crops = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False)
+    if crops is None:
+        return ImageExplanation(analysis, (), ())
     expression = load_expression_model(model)
-    gray = to_gray(rgb)
-    crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
-    proba = expression.predict_proba(crops, flip_tta=flip_tta)
-    readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba, strict=True))
-    overall = combine_affects([r.affect for r in readings], [max(r.face.area, 1) for r in readings])
-    return ImageAnalysis(readings, overall, size)
+    classes = [int(np.argmax(r.affect.probabilities)) for r in analysis.faces]
+    maps = explain_faces(expression, crops, classes)
+    squares = tuple(crop_square(r.face.box, expression.config) for r in analysis.faces)
+    return ImageExplanation(analysis, tuple(maps), squares)
 
 
 def recommend(

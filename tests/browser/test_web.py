@@ -146,6 +146,41 @@ def test_upload_a_photo_shows_boxes_probabilities_and_tracks(page, shoot, face_s
     shoot(page, "06b-photo-dropped-sad")
 
 
+def test_heat_map_toggle_draws_grad_cam_over_the_photo(page, shoot, face_scenes):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto("/")
+    toggle = page.locator("#heatmap-toggle")
+    expect(toggle).to_be_disabled()
+    page.set_input_files(
+        "#photo-input",
+        files=[{"name": "me.jpg", "mimeType": "image/jpeg", "buffer": jpeg(face_scenes["happy"])}],
+    )
+    expect(page.locator("#photo-caption")).to_contain_text("1 face found: happy")
+    expect(toggle).to_be_enabled()
+    expect(page.get_by_label("Show heat map")).to_be_visible()
+    expect(page.locator("#heatmap-caption")).to_be_hidden()
+    canvas = "document.getElementById('photo-canvas').toDataURL()"
+    before = page.evaluate(canvas)
+
+    with page.expect_response("**/api/v1/explain") as answer:
+        toggle.focus()
+        page.keyboard.press("Space")  # keyboard usable
+    assert answer.value.status == 200
+    expect(toggle).to_be_checked()
+    expect(page.locator("#heatmap-caption")).to_be_visible()
+    expect(page.locator("#heatmap-caption")).to_have_text("Heat map: where the model saw the emotion (Grad-CAM)")
+    expect(toggle).to_be_enabled()
+    page.wait_for_function(f"{canvas} !== {before!r}")
+    expect(page.locator("#error")).to_be_hidden()
+    page.locator("#photo-canvas").scroll_into_view_if_needed()
+    shoot(page, "14-heatmap")
+
+    # Off again: the photo is redrawn with only the boxes, as before.
+    toggle.click()
+    expect(page.locator("#heatmap-caption")).to_be_hidden()
+    page.wait_for_function(f"{canvas} === {before!r}")
+
+
 def test_phone_layout_has_no_sideways_scrolling(browser, server, shoot):
     expect = pytest.importorskip("playwright.sync_api").expect
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server, is_mobile=True)

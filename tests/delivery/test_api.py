@@ -142,6 +142,61 @@ def test_malformed_multipart_is_400(client):
     assert response.json()["error"]["code"] in ("bad_image", "invalid_input")
 
 
+# --- explain ---------------------------------------------------------------------------------------
+
+
+def test_explain_adds_a_heat_map_png_per_face(make_client, fer_faces, photos):
+    import base64
+
+    import cv2
+    import numpy as np
+
+    client = make_client()
+    analyzed = client.post(
+        "/api/v1/analyze", files={"file": ("a.jpg", photos.encode(fer_faces["happy"][0]), "image/jpeg")}
+    )
+    response = client.post(
+        "/api/v1/explain", files={"file": ("a.jpg", photos.encode(fer_faces["happy"][0]), "image/jpeg")}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["image_size"] == {"width": 640, "height": 480}
+    assert body["affect"]["emotion"] == analyzed.json()["affect"]["emotion"] == "happy"
+    assert len(body["faces"]) == len(analyzed.json()["faces"]) == 1
+    face = body["faces"][0]
+    assert face["box"] == analyzed.json()["faces"][0]["box"]
+    square = face["heatmap"]["square"]
+    assert set(square) == {"x", "y", "side"} and square["side"] > 0
+    prefix = "data:image/png;base64,"
+    assert face["heatmap"]["png"].startswith(prefix)
+    png = base64.b64decode(face["heatmap"]["png"][len(prefix) :])
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
+    side = min(square["side"], 256)
+    assert image.shape == (side, side, 4) and image.dtype == np.uint8
+    assert image[..., 3].max() > 0 and image[..., 3].min() < image[..., 3].max()  # opacity follows the heat
+
+
+def test_explain_without_a_face_returns_an_empty_list(make_client, real_model, photos):
+    body = make_client().post("/api/v1/explain", files={"file": ("x.png", photos.color_photo(None), "image/png")})
+    assert body.status_code == 200, body.text
+    assert body.json()["faces"] == [] and body.json()["affect"] is None
+
+
+def test_explain_refuses_corrupt_wrong_type_and_missing_uploads(client, photos):
+    response = client.post("/api/v1/explain", files={"file": ("a.jpg", b"\xff\xd8\xff\xe0 not really", "image/jpeg")})
+    assert_error(response, 400, "bad_image")
+    response = client.post("/api/v1/explain", files={"file": ("notes.txt", b"hello, I am happy", "text/plain")})
+    assert_error(response, 415, "unsupported_type")
+    response = client.post("/api/v1/explain", files={"photo": ("a.png", photos.color_photo("happy"), "image/png")})
+    assert_error(response, 422, "invalid_input")
+
+
+def test_explain_without_the_model_is_503(make_client, photos):
+    client = make_client(Settings(model="no_such_model"))
+    response = client.post("/api/v1/explain", files={"file": ("a.png", photos.color_photo("happy"), "image/png")})
+    assert_error(response, 503, "model_unavailable")
+
+
 # --- recommend -------------------------------------------------------------------------------------
 
 
@@ -365,6 +420,7 @@ def test_openapi_schema_lists_every_endpoint(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for path in (
         "/api/v1/analyze",
+        "/api/v1/explain",
         "/api/v1/recommend",
         "/api/v1/feedback",
         "/api/v1/catalog/search",

@@ -31,7 +31,9 @@ def test_every_architecture_maps_faces_to_seven_logits(name):
     with torch.no_grad():
         features = model.forward_features(torch.zeros(2, 1, 48, 48))
         logits = model.forward_head(features)
+        cams = model.class_activation_maps(features)
     assert logits.shape == (2, 7) and features.ndim == 4
+    assert cams.shape == (2, 7, *features.shape[2:])
 
 
 def test_fit_writes_checkpoints_and_resumes(tmp_path):
@@ -74,8 +76,8 @@ def test_export_passes_integrity_check_and_loads_without_torch_api(tmp_path):
     proba = model.predict_proba(val.images)
     assert proba.shape == (32, 7)
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
-    logits, features = model.infer(model.preprocess(val.images[:2]))
-    assert features.shape[:2] == (2, 8)
+    out = model.infer(model.preprocess(val.images[:2]))
+    assert out["features"].shape == (2, 8, 6, 6) and out["cams"].shape == (2, 7, 6, 6)
 
 
 def test_integrity_check_fails_loudly_on_a_different_model(tmp_path):
@@ -88,3 +90,17 @@ def test_integrity_check_fails_loudly_on_a_different_model(tmp_path):
     mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
     with pytest.raises(ModelError, match="does not match"):
         check_onnx_matches_torch(other, onnx_path, val.images, mean, std)
+
+
+@pytest.mark.parametrize("name", list_models())
+def test_class_activation_maps_equal_autograd_grad_cam(name):
+    torch.manual_seed(0)
+    model = create_model(name).eval()
+    x = torch.randn(3, 1, 48, 48)
+    features = model.forward_features(x)
+    logits = model.forward_head(features)
+    cams = model.class_activation_maps(features)
+    for c in range(7):
+        (grads,) = torch.autograd.grad(logits[:, c].sum(), features, retain_graph=True)
+        grad_cam = (grads.mean(dim=(2, 3), keepdim=True) * features).sum(dim=1)
+        assert torch.allclose(cams[:, c], grad_cam, atol=1e-5)

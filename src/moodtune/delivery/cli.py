@@ -182,6 +182,36 @@ def _print_recommendation(payload: dict) -> None:
 
 
 @app.command()
+def explain(
+    image: Annotated[Path, typer.Option("--image", "-i", help="Photo with one or more faces.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the photo with heat maps (.png/.jpg).")
+    ],
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Show where the model saw each face's emotion: a Grad-CAM heat map over every face."""
+    import cv2
+
+    from moodtune.delivery.annotate import overlay_heatmaps
+    from moodtune.perception.images import decode_image
+    from moodtune.pipeline import explain_image
+
+    try:
+        rgb = decode_image(image)
+        explanation = explain_image(rgb, model=model)
+        if not explanation.heatmaps:
+            raise NoFaceError(f"no face found in {image}; try a clearer, frontal photo")
+        drawn = cv2.cvtColor(overlay_heatmaps(rgb, explanation), cv2.COLOR_RGB2BGR)
+        if not cv2.imwrite(str(output), drawn):
+            raise InputError(f"cannot write {output}: use a .png or .jpg name in an existing folder")
+    except MoodtuneError as exc:
+        _fail(exc)
+    for reading in explanation.analysis.faces:
+        out.print(f"face at {list(reading.face.box)}: {reading.affect.emotion} ({reading.affect.confidence:.0%})")
+    out.print(f"wrote {output}")
+
+
+@app.command()
 def evaluate(
     data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
     split: Annotated[Split, typer.Option(help="Usage split to score.")] = Split.PrivateTest,

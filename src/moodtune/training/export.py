@@ -1,8 +1,8 @@
 """Export a trained checkpoint to ONNX (+ JSON sidecar) and prove the file matches torch.
 
-The ONNX graph has two outputs: ``logits`` and ``features`` (the last feature
-maps, before global pooling), so class activation maps can be computed at
-inference without torch.
+The ONNX graph has three outputs: ``logits``, ``features`` (the last convolutional
+maps) and ``cams`` (every class's Grad-CAM on them, before the ReLU), so
+explanations need no torch and no gradients at inference.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ class _WithFeatures(torch.nn.Module):
         # Every registered architecture has forward_features/forward_head; nn.Module's type does not say so.
         self.model: Any = model
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         features = self.model.forward_features(x)
-        return self.model.forward_head(features), features
+        return self.model.forward_head(features), features, self.model.class_activation_maps(features)
 
 
 def check_onnx_matches_torch(
@@ -81,8 +81,8 @@ def export_onnx(
         (dummy,),
         str(out_path),
         input_names=["faces"],
-        output_names=["logits", "features"],
-        dynamic_axes={"faces": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}},
+        output_names=["logits", "features", "cams"],
+        dynamic_axes={"faces": {0: "n"}, "logits": {0: "n"}, "features": {0: "n"}, "cams": {0: "n"}},
         opset_version=17,
         dynamo=False,
     )

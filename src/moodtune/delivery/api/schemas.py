@@ -18,7 +18,10 @@ __all__ = [
     "CatalogSearchResponse",
     "ErrorDetail",
     "ErrorResponse",
+    "ExplainResponse",
+    "ExplainedFaceOut",
     "FaceOut",
+    "HeatmapOut",
     "FeedbackIn",
     "FeedbackList",
     "FeedbackOut",
@@ -83,6 +86,27 @@ class AnalyzeResponse(BaseModel):
     faces: list[FaceOut] = Field(description="largest face first; empty when none was found")
     affect: AffectOut | None = Field(description="the photo's mood: faces weighted by area; null without a face")
     image_size: ImageSize
+
+
+class Square(BaseModel):
+    x: int
+    y: int
+    side: int
+
+
+class HeatmapOut(BaseModel):
+    square: Square = Field(description="the photo square the map covers, in pixels; may reach past the photo's edges")
+    png: str = Field(
+        description="data:image/png;base64 URL of an RGBA image: JET colours, opacity rising with the heat"
+    )
+
+
+class ExplainedFaceOut(FaceOut):
+    heatmap: HeatmapOut = Field(description="Grad-CAM: where the model saw the face's dominant emotion")
+
+
+class ExplainResponse(AnalyzeResponse):
+    faces: list[ExplainedFaceOut] = Field(description="largest face first; empty when none was found")
 
 
 class AffectIn(BaseModel):

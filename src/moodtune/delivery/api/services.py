@@ -6,18 +6,56 @@ that ``errors.py`` maps to HTTP.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 
+import cv2
+import numpy as np
+
+from moodtune.delivery.annotate import heatmap_rgba
 from moodtune.errors import ModelError
 from moodtune.music import Recommendation, track_links
 from moodtune.music.track import Track
 from moodtune.perception.images import decode_image
-from moodtune.pipeline import ImageAnalysis, analyze_image
+from moodtune.pipeline import ImageAnalysis, ImageExplanation, analyze_image, explain_image
 
 from .deps import AppState
-from .schemas import AffectOut, AnalyzeResponse, Box, FaceOut, ImageSize, Links, RecommendationOut, TrackOut
+from .schemas import (
+    AffectOut,
+    AnalyzeResponse,
+    Box,
+    ExplainedFaceOut,
+    ExplainResponse,
+    FaceOut,
+    HeatmapOut,
+    ImageSize,
+    Links,
+    RecommendationOut,
+    Square,
+    TrackOut,
+)
 
-__all__ = ["analyze_bytes", "analysis_out", "faces_out", "recommendations_out", "track_out"]
+__all__ = [
+    "analyze_bytes",
+    "analysis_out",
+    "explain_bytes",
+    "explanation_out",
+    "faces_out",
+    "heatmap_png",
+    "recommendations_out",
+    "track_out",
+]
+
+#: Largest side of a heat map PNG sent to the page; the browser scales it up to the face square.
+HEATMAP_MAX_SIDE = 256
+
+
+def _decode_for_model(data: bytes, state: AppState) -> np.ndarray:
+    settings = state.settings
+    rgb = decode_image(data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+    if state.model_error:
+        raise ModelError(state.model_error)
+    return rgb
 
 
 def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
@@ -28,11 +66,32 @@ def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
     ImageError : undecodable, or over the byte or pixel limit.
     ModelError : the expression model is not available.
     """
-    settings = state.settings
-    rgb = decode_image(data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
-    if state.model_error:
-        raise ModelError(state.model_error)
-    return analyze_image(rgb, model=settings.model, detector=settings.detector)
+    rgb = _decode_for_model(data, state)
+    return analyze_image(rgb, model=state.settings.model, detector=state.settings.detector)
+
+
+def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
+    """``analyze_bytes`` plus each face's Grad-CAM heat map (one more forward pass).
+
+    Raises
+    ------
+    ImageError : undecodable, or over the byte or pixel limit.
+    ModelError : the expression model is not available.
+    """
+    rgb = _decode_for_model(data, state)
+    return explain_image(rgb, model=state.settings.model, detector=state.settings.detector)
+
+
+def heatmap_png(heatmap: np.ndarray, side: int) -> str:
+    """A heat map as a ``data:image/png;base64,…`` URL of an RGBA image at most ``HEATMAP_MAX_SIDE`` wide.
+
+    Encoded in memory; nothing is written to disk.
+    """
+    rgba = heatmap_rgba(heatmap, max(1, min(side, HEATMAP_MAX_SIDE)))
+    ok, png = cv2.imencode(".png", cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+    if not ok:  # pragma: no cover - PNG encoding of a uint8 array does not fail
+        raise RuntimeError("could not encode the heat map as PNG")
+    return "data:image/png;base64," + base64.b64encode(png.tobytes()).decode("ascii")
 
 
 def faces_out(analysis: ImageAnalysis) -> list[FaceOut]:
@@ -52,6 +111,18 @@ def analysis_out(analysis: ImageAnalysis) -> AnalyzeResponse:
         affect=AffectOut.of(analysis.affect) if analysis.affect else None,
         image_size=ImageSize(width=analysis.image_size[0], height=analysis.image_size[1]),
     )
+
+
+def explanation_out(explanation: ImageExplanation) -> ExplainResponse:
+    base = analysis_out(explanation.analysis)
+    faces = [
+        ExplainedFaceOut(
+            **face.model_dump(),
+            heatmap=HeatmapOut(square=Square(x=x, y=y, side=side), png=heatmap_png(heatmap, side)),
+        )
+        for face, heatmap, (x, y, side) in zip(base.faces, explanation.heatmaps, explanation.squares, strict=True)
+    ]
+    return ExplainResponse(faces=faces, affect=base.affect, image_size=base.image_size)
 
 
 def _track_fields(track: Track) -> dict:

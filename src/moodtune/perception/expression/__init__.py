@@ -1,6 +1,7 @@
 """Facial expression: crop detected faces and classify them with a shipped ONNX model."""
 
-from .crop import crop_face, to_gray
+from .crop import crop_face, crop_square, to_gray
+from .explain import explain_faces
 from .model_config import ExpressionModelConfig
 from .predictor import DEFAULT_MODEL, ExpressionModel, list_expression_models, load_expression_model
 
@@ -9,6 +10,8 @@ __all__ = [
     "ExpressionModel",
     "ExpressionModelConfig",
     "crop_face",
+    "crop_square",
+    "explain_faces",
     "list_expression_models",
     "load_expression_model",
     "to_gray",

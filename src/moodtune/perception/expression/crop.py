@@ -7,7 +7,7 @@ import numpy as np
 
 from .model_config import ExpressionModelConfig
 
-__all__ = ["crop_face", "to_gray"]
+__all__ = ["crop_face", "crop_square", "to_gray"]
 
 
 def to_gray(image_rgb: np.ndarray) -> np.ndarray:
@@ -15,6 +15,17 @@ def to_gray(image_rgb: np.ndarray) -> np.ndarray:
     if image_rgb.ndim == 2:
         return image_rgb
     return cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY)
+
+
+def crop_square(box: tuple[int, int, int, int], cfg: ExpressionModelConfig) -> tuple[int, int, int]:
+    """The square (x, y, side) in photo pixels that ``crop_face`` cuts around a detector box (x, y, w, h).
+
+    It may reach past the photo's edges.
+    """
+    x, y, w, h = box
+    side = max(w, h) * cfg.crop_scale
+    cx, cy = x + w / 2, y + h / 2 + cfg.crop_shift * h
+    return int(round(cx - side / 2)), int(round(cy - side / 2)), max(1, int(round(side)))
 
 
 def crop_face(gray: np.ndarray, box: tuple[int, int, int, int], cfg: ExpressionModelConfig) -> np.ndarray:
@@ -25,11 +36,7 @@ def crop_face(gray: np.ndarray, box: tuple[int, int, int, int], cfg: ExpressionM
 
     Returns an array of shape (input_size, input_size), dtype uint8.
     """
-    x, y, w, h = box
-    side = max(w, h) * cfg.crop_scale
-    cx, cy = x + w / 2, y + h / 2 + cfg.crop_shift * h
-    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
-    s = max(1, int(round(side)))
+    x0, y0, s = crop_square(box, cfg)
     pad = max(0, -x0, -y0, x0 + s - gray.shape[1], y0 + s - gray.shape[0])
     if pad:
         gray = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REPLICATE)

@@ -31,7 +31,7 @@ class ExpressionModelConfig:
         than detector boxes).
     crop_shift : vertical offset of the crop centre, as a fraction of the box
         height (positive = down).
-    outputs : ONNX output names: logits first, then the last feature maps.
+    outputs : ONNX output names: logits, the last feature maps, and per-class Grad-CAM maps.
     provenance : when and from what training run the file was made.
     """
 
@@ -43,7 +43,7 @@ class ExpressionModelConfig:
     std: float = 0.25
     crop_scale: float = 1.25
     crop_shift: float = 0.0
-    outputs: tuple[str, ...] = ("logits", "features")
+    outputs: tuple[str, ...] = ("logits", "features", "cams")
     provenance: dict = field(default_factory=dict)
 
     def to_json(self, path: str | Path) -> None:
@@ -54,7 +54,7 @@ class ExpressionModelConfig:
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             raw["labels"] = tuple(raw["labels"])
-            raw["outputs"] = tuple(raw.get("outputs", ("logits", "features")))
+            raw["outputs"] = tuple(raw.get("outputs", cls.outputs))
             return cls(**raw)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: unreadable model config ({exc})") from exc

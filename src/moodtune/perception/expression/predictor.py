@@ -77,17 +77,17 @@ class ExpressionModel:
         x = faces.astype(np.float32) / 255.0
         return ((x - self.config.mean) / self.config.std)[:, None]
 
-    def infer(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Network input (N, 1, S, S) → (logits (N, C), feature maps (N, K, s, s))."""
-        logits, features = self._session.run(None, {self._input: x})
-        return logits, features
+    def infer(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Network input (N, 1, S, S) → every output by name: ``logits`` (N, C),
+        ``features`` (N, K, s, s) and ``cams`` (N, C, s, s)."""
+        return dict(zip(self.config.outputs, self._session.run(None, {self._input: x}), strict=True))
 
     def predict_logits(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:
         """Logits of shape (N, C); with ``flip_tta`` the mean over the face and its mirror image."""
         x = self.preprocess(faces)
-        logits = self.infer(x)[0]
+        logits = self.infer(x)["logits"]
         if flip_tta:
-            logits = (logits + self.infer(np.ascontiguousarray(x[..., ::-1]))[0]) / 2
+            logits = (logits + self.infer(np.ascontiguousarray(x[..., ::-1]))["logits"]) / 2
         return logits
 
     def predict_proba(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:

@@ -18,6 +18,7 @@ const state = {
   feedback: new Map(), // track id -> "like" | "skip"
   stream: null,
   maxUploadBytes: 10 * 1024 * 1024,
+  photo: null, // the last photo read: {file, bitmap, result, heatmaps: [{square, image}] | null}
 };
 
 // ---------- small helpers ------------------------------------------------------------------------
@@ -269,9 +270,74 @@ function drawBoxes(ctx, faces, scale = 1, mirrorWidth = null) {
   }
 }
 
+function loadImage(src) {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error("Could not show the heat map."));
+    image.src = src;
+  });
+}
+
+// The photo, then (when asked) each face's heat map over its square, then the boxes and labels on top.
+function drawPhoto() {
+  const photo = state.photo;
+  if (!photo || !photo.bitmap) return;
+  const canvas = $("photo-canvas");
+  const ctx = canvas.getContext("2d");
+  const scale = canvas.width / photo.result.image_size.width;
+  ctx.drawImage(photo.bitmap, 0, 0);
+  if ($("heatmap-toggle").checked && photo.heatmaps) {
+    for (const { square, image } of photo.heatmaps) {
+      ctx.drawImage(image, square.x * scale, square.y * scale, square.side * scale, square.side * scale);
+    }
+  }
+  drawBoxes(ctx, photo.result.faces, scale);
+}
+
+function resetHeatmapToggle(enabled) {
+  const toggle = $("heatmap-toggle");
+  toggle.checked = false;
+  toggle.disabled = !enabled;
+  $("heatmap-caption").hidden = true;
+}
+
+async function toggleHeatmap() {
+  const toggle = $("heatmap-toggle");
+  const photo = state.photo;
+  $("heatmap-caption").hidden = !toggle.checked;
+  if (!photo) return;
+  if (toggle.checked && !photo.heatmaps) {
+    clearError();
+    toggle.disabled = true;
+    announce("Working out where the model saw the emotion…");
+    const form = new FormData();
+    form.append("file", photo.file, photo.file.name);
+    try {
+      const result = await api("/explain", { method: "POST", body: form });
+      const heatmaps = await Promise.all(
+        result.faces.map(async (face) => ({ square: face.heatmap.square, image: await loadImage(face.heatmap.png) })),
+      );
+      if (state.photo !== photo) return; // another photo came in meanwhile
+      photo.heatmaps = heatmaps;
+      announce("Heat map shown.");
+    } catch (error) {
+      if (state.photo !== photo) return;
+      toggle.checked = false;
+      $("heatmap-caption").hidden = true;
+      showError(`Could not show the heat map: ${error.message}`);
+    } finally {
+      if (state.photo === photo) toggle.disabled = false;
+    }
+  }
+  if (state.photo === photo) drawPhoto();
+}
+
 async function analysePhoto(file) {
   clearError();
   if (!file) return;
+  state.photo = null;
+  resetHeatmapToggle(false);
   if (file.size > state.maxUploadBytes) {
     showError(`This file is ${(file.size / 1048576).toFixed(1)} MB; photos up to ${$("max-size").textContent} are accepted.`);
     return;
@@ -304,11 +370,9 @@ async function analysePhoto(file) {
     showError(error.message);
     return;
   }
-  if (bitmap) {
-    const ctx = canvas.getContext("2d");
-    ctx.drawImage(bitmap, 0, 0);
-    drawBoxes(ctx, result.faces, canvas.width / result.image_size.width);
-  }
+  state.photo = { file, bitmap, result, heatmaps: null };
+  drawPhoto();
+  resetHeatmapToggle(Boolean(bitmap) && result.faces.length > 0);
   if (!result.faces.length) {
     caption.textContent = "No face found. Try a clearer, well-lit, frontal photo — or pick a mood.";
     showError("No face was found in this photo. Try another one, or pick a mood below.");
@@ -334,6 +398,7 @@ function setUpPhoto() {
   for (const name of ["dragleave", "drop"]) {
     zone.addEventListener(name, () => zone.classList.remove("dragging"));
   }
+  $("heatmap-toggle").addEventListener("change", toggleHeatmap);
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     const file = event.dataTransfer.files[0];

@@ -1,0 +1,37 @@
+"""POST /api/v1/explain: the analyze answer plus, per face, a heat map of where the model saw the emotion."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..deps import StateDep
+from ..schemas import ErrorResponse, ExplainResponse
+from ..services import explain_bytes, explanation_out
+from ..uploads import check_image_upload, read_upload
+from .analyze import _UPLOAD_BODY
+
+router = APIRouter(tags=["analyze"])
+
+
+@router.post(
+    "/explain",
+    response_model=ExplainResponse,
+    summary="Read the emotions of every face in a photo and show where the model saw them",
+    description="Like `POST /api/v1/analyze`, plus per face a Grad-CAM heat map of its dominant emotion: "
+    "a PNG (data URL, RGBA) over the square `x, y, side` of the photo the face was read from. "
+    "The photo and the maps stay in memory and are never stored.",
+    openapi_extra={"requestBody": _UPLOAD_BODY},
+    responses={
+        400: {"model": ErrorResponse, "description": "not a readable image"},
+        413: {"model": ErrorResponse, "description": "over the upload size limit"},
+        415: {"model": ErrorResponse, "description": "not an accepted image type"},
+        422: {"model": ErrorResponse, "description": "no `file` field"},
+        503: {"model": ErrorResponse, "description": "the expression model is not available"},
+    },
+)
+async def explain(request: Request, state: StateDep) -> ExplainResponse:
+    upload = await read_upload(request, state.settings)
+    data = check_image_upload(upload, state.settings)
+    explanation = await run_in_threadpool(explain_bytes, data, state)
+    return await run_in_threadpool(explanation_out, explanation)

@@ -1,0 +1,47 @@
+"""Grad-CAM heat maps from the shipped ONNX model: where in a face the model saw its emotion.
+
+The model's ``cams`` output holds every class's Grad-CAM on the last
+convolutional maps (see ``training/architectures/compact_cnn.py`` for why it is
+exact there and needs no gradients), so explaining costs one forward pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from moodtune.errors import InputError, ModelError
+
+from .predictor import ExpressionModel
+
+__all__ = ["explain_faces"]
+
+
+def explain_faces(model: ExpressionModel, faces: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
+    """Heat maps of the predicted (or given) class for each face.
+
+    Parameters
+    ----------
+    faces : uint8 array of shape (N, S, S), model-sized face crops.
+    classes : N class indices to explain; default each face's predicted class.
+
+    Returns
+    -------
+    ndarray of shape (N, S, S), float32 in [0, 1]: 1 where the evidence for the
+    class is strongest; all zeros where the model found none.
+    """
+    if "cams" not in model.config.outputs:
+        raise ModelError(f"expression model {model.config.name!r} has no class activation map output")
+    out = model.infer(model.preprocess(faces))
+    n = len(out["logits"])
+    chosen = out["logits"].argmax(axis=1) if classes is None else np.asarray(classes)
+    if chosen.shape != (n,) or np.any((chosen < 0) | (chosen >= len(model.labels))):
+        raise InputError(f"classes must be {n} indices in 0..{len(model.labels) - 1}")
+    size = model.config.input_size
+    maps = np.maximum(out["cams"][np.arange(n), chosen], 0.0)
+    heat = np.stack([cv2.resize(m, (size, size), interpolation=cv2.INTER_CUBIC) for m in maps])
+    heat = np.maximum(heat, 0.0)
+    peak = heat.reshape(n, -1).max(axis=1)
+    return (heat / np.where(peak > 0, peak, 1.0)[:, None, None]).astype(np.float32)
