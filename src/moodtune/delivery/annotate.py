@@ -31,8 +31,9 @@ def annotate_image(rgb: np.ndarray, analysis: ImageAnalysis) -> np.ndarray:
 def heatmap_rgba(heatmap: np.ndarray, side: int) -> np.ndarray:
     """A (S, S) map in [0, 1] → (side, side, 4) uint8 RGBA: JET colours, opacity rising with the heat."""
     heat = cv2.resize(heatmap, (side, side), interpolation=cv2.INTER_LINEAR)
-    colours = cv2.cvtColor(cv2.applyColorMap(np.uint8(np.clip(heat, 0, 1) * 255), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
-    alpha = np.uint8(np.clip(heat, 0, 1) * 170)  # the face stays visible under the hottest spots
+    level = (np.clip(heat, 0, 1) * 255).astype(np.uint8)
+    colours = cv2.cvtColor(cv2.applyColorMap(level, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    alpha = (level.astype(np.uint16) * 2 // 3).astype(np.uint8)  # at most 170: the face stays visible
     return np.dstack([colours, alpha])
 
 

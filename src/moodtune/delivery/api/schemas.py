@@ -106,7 +106,10 @@ class ExplainedFaceOut(FaceOut):
 
 
 class ExplainResponse(AnalyzeResponse):
-    faces: list[ExplainedFaceOut] = Field(description="largest face first; empty when none was found")
+    # Narrows the parent's faces to explained ones; pydantic validates the narrower type.
+    faces: list[ExplainedFaceOut] = Field(  # type: ignore[assignment]
+        description="largest face first; empty when none was found"
+    )
 
 
 class AffectIn(BaseModel):

@@ -22,7 +22,23 @@ from moodtune.errors import ImageError, InputError
 from .errors import UnsupportedType, UploadTooLarge, error_body
 from .settings import Settings
 
-__all__ = ["BodySizeLimit", "Upload", "check_image_upload", "read_upload"]
+__all__ = ["PHOTO_UPLOAD_SCHEMA", "BodySizeLimit", "Upload", "check_image_upload", "read_upload"]
+
+# The OpenAPI request body of the photo routes; they parse multipart themselves (in memory), so FastAPI
+# cannot infer it.
+PHOTO_UPLOAD_SCHEMA = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "the photo"}},
+            }
+        }
+    },
+}
+
 
 #: Room for the multipart boundaries, part headers and small text fields around the file.
 UPLOAD_ENVELOPE = 64 * 1024

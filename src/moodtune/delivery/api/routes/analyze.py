@@ -8,22 +8,9 @@ from starlette.concurrency import run_in_threadpool
 from ..deps import StateDep
 from ..schemas import AnalyzeResponse, ErrorResponse
 from ..services import analysis_out, analyze_bytes
-from ..uploads import check_image_upload, read_upload
+from ..uploads import PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
 
 router = APIRouter(tags=["analyze"])
-
-_UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "the photo"}},
-            }
-        }
-    },
-}
 
 
 @router.post(
@@ -32,7 +19,7 @@ _UPLOAD_BODY = {
     summary="Read the emotions of every face in a photo",
     description="Send the photo as multipart field `file` (JPEG, PNG, WebP, GIF, BMP or TIFF). "
     "It is decoded and analysed in memory and never stored.",
-    openapi_extra={"requestBody": _UPLOAD_BODY},
+    openapi_extra={"requestBody": PHOTO_UPLOAD_SCHEMA},
     responses={
         400: {"model": ErrorResponse, "description": "not a readable image"},
         413: {"model": ErrorResponse, "description": "over the upload size limit"},

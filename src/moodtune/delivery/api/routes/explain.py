@@ -8,8 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from ..deps import StateDep
 from ..schemas import ErrorResponse, ExplainResponse
 from ..services import explain_bytes, explanation_out
-from ..uploads import check_image_upload, read_upload
-from .analyze import _UPLOAD_BODY
+from ..uploads import PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
 
 router = APIRouter(tags=["analyze"])
 
@@ -21,7 +20,7 @@ router = APIRouter(tags=["analyze"])
     description="Like `POST /api/v1/analyze`, plus per face a Grad-CAM heat map of its dominant emotion: "
     "a PNG (data URL, RGBA) over the square `x, y, side` of the photo the face was read from. "
     "The photo and the maps stay in memory and are never stored.",
-    openapi_extra={"requestBody": _UPLOAD_BODY},
+    openapi_extra={"requestBody": PHOTO_UPLOAD_SCHEMA},
     responses={
         400: {"model": ErrorResponse, "description": "not a readable image"},
         413: {"model": ErrorResponse, "description": "over the upload size limit"},
