@@ -21,3 +21,15 @@ def test_metrics_match_hand_computation():
     f1_a = 2 * 1 * 0.5 / 1.5
     assert m["macro_f1"] == pytest.approx((f1_a + 0.5 + 0.0) / 3)
     assert m["log_loss"] > 0
+
+
+def test_roc_auc_matches_pair_counting():
+    from moodtune.training.metrics import roc_auc
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 200).astype(bool)
+    scores = np.round(rng.random(200) + labels * 0.3, 1)  # rounding makes ties
+    pos, neg = scores[labels], scores[~labels]
+    pairs = (pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean()
+    assert roc_auc(labels, scores) == pytest.approx(pairs)
+    assert np.isnan(roc_auc(np.ones(3, bool), np.arange(3.0)))

@@ -1,7 +1,7 @@
 """The ``moodtune`` command: a thin layer over the library, with one place mapping errors to exit codes.
 
 Exit codes: 0 success · 1 internal/model problem · 2 wrong usage · 3 unusable input file
-(unreadable image, no face, bad data file).
+(unreadable image, no face, bad data file) or text without a readable mood (no signal, not English).
 """
 
 from __future__ import annotations
@@ -40,8 +40,12 @@ class NoFaceError(InputError):
     """A photo was given but no face was found in it."""
 
 
+class UnreadableTextError(InputError):
+    """Text was the only source and no mood could be read from it (no signal, unsupported language)."""
+
+
 def _exit_code(exc: MoodtuneError) -> int:
-    if isinstance(exc, (ImageError, DataError, NoFaceError)):
+    if isinstance(exc, (ImageError, DataError, NoFaceError, UnreadableTextError)):
         return EXIT_BAD_INPUT
     if isinstance(exc, InputError):
         return EXIT_USAGE
@@ -91,41 +95,56 @@ def recommend(
         typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG."),
     ] = None,
     model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", help="Read the mood from this text (English), alone or with --image.")
+    ] = None,
 ) -> None:
-    """Recommend songs for the mood in a photo, or for a mood you name."""
-    from moodtune.affect import AffectState
+    """Recommend songs for the mood in a photo, in a text, or for a mood you name.
+
+    Give exactly one of --image or --mood, or --text alone or with --image (face and text are
+    fused, weighted by their confidence). --mood with --text always wins: a picked mood overrides.
+    """
+    from moodtune.affect.fusion import fuse
     from moodtune.music import track_links
+    from moodtune.perception.text import read_text_mood
     from moodtune.pipeline import analyze_image
     from moodtune.pipeline import recommend as recommend_tracks
 
-    if (image is None) == (mood is None):
-        err.print("error: give exactly one of --image or --mood")
+    if text is None and (image is None) == (mood is None):
+        err.print("error: give exactly one of --image or --mood, or --text (alone or with --image)")
         raise typer.Exit(EXIT_USAGE)
     if annotate is not None and image is None:
         err.print("error: --annotate needs --image")
         raise typer.Exit(EXIT_USAGE)
     try:
         faces: list[dict] = []
+        face_affect = None
+        text_mood = read_text_mood(text) if text is not None else None
         if image is not None:
             from moodtune.perception.images import decode_image
 
             rgb = decode_image(image)
             analysis = analyze_image(rgb, model=model)
-            if analysis.affect is None:
+            if analysis.affect is None and mood is None and (text_mood is None or text_mood.affect is None):
                 raise NoFaceError(f"no face found in {image}; try a clearer, frontal photo, or name a --mood")
             faces = [f.as_dict() for f in analysis.faces]
-            affect = analysis.affect
+            face_affect = analysis.affect
             if annotate is not None:
                 _write_annotated(rgb, analysis, annotate)
-        else:
-            affect = AffectState.from_emotion(mood or "")
-        tracks = recommend_tracks(affect, strategy=strategy.value, k=k)
+        if text_mood is not None and text_mood.affect is None:
+            if face_affect is None and mood is None:
+                raise UnreadableTextError(f"no mood could be read from the text: {text_mood.note}")
+            err.print(f"note: the text was not used: {text_mood.note}")
+        elif text_mood is not None and text_mood.note:
+            err.print(f"note: {text_mood.note}")
+        fused = fuse(faces=face_affect, text=text_mood.affect if text_mood else None, picked=mood)
+        tracks = recommend_tracks(fused.affect, strategy=strategy.value, k=k)
     except MoodtuneError as exc:
         _fail(exc)
 
     payload = {
         "faces": faces,
-        "affect": affect.as_dict(),
+        "affect": fused.as_dict(),
         "strategy": strategy.value,
         "tracks": [
             {
@@ -142,6 +161,8 @@ def recommend(
             for r in tracks
         ],
     }
+    if text_mood is not None:
+        payload["text"] = text_mood.as_dict()
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
@@ -167,6 +188,8 @@ def _print_recommendation(payload: dict) -> None:
         f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
         f"strategy {payload['strategy']}"
     )
+    if len(affect["sources"]) > 1:
+        out.print("sources: " + " · ".join(f"{s['source']} {s['weight']:.0%}" for s in affect["sources"]))
     table = Table(show_lines=False)
     for col in ("#", "track", "genres", "why", "listen"):
         table.add_column(col)
@@ -217,14 +240,23 @@ def evaluate(
     split: Annotated[Split, typer.Option(help="Usage split to score.")] = Split.PrivateTest,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Also write a report folder: metrics.json, confusion_matrix.png, curves.png, report.md."),
+    ] = None,
 ) -> None:
-    """Accuracy and macro-F1 of an expression model on a FER2013 split."""
+    """Accuracy, macro-F1 and per-class figures of an expression model on a FER2013 split."""
     from moodtune.perception.expression import load_expression_model
     from moodtune.training.data.fer2013 import load_fer2013
     from moodtune.training.evaluate import evaluate_model
 
     try:
-        result = evaluate_model(load_expression_model(model), load_fer2013(data, split.value))
+        expression = load_expression_model(model)
+        result = evaluate_model(expression, load_fer2013(data, split.value))
+        if report is not None:
+            from moodtune.training.reports import write_report
+
+            write_report(result, report, history=expression.config.provenance.get("history"))
     except MoodtuneError as exc:
         _fail(exc)
     if as_json:
@@ -235,10 +267,14 @@ def evaluate(
         f"macro-F1 {result['macro_f1']:.4f}; with flip TTA {result['flip_tta']['accuracy']:.4f} / "
         f"{result['flip_tta']['macro_f1']:.4f}"
     )
-    table = Table("class", "precision", "recall", "F1", "specificity", "n")
+    table = Table("class", "precision", "recall", "F1", "specificity", "AUC", "n")
     for name, m in result["per_class"].items():
-        table.add_row(name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity")), str(m["support"]))
+        table.add_row(
+            name, *(f"{m[k]:.3f}" for k in ("precision", "recall", "f1", "specificity", "auc")), str(m["support"])
+        )
     out.print(table)
+    if report is not None:
+        out.print(f"report: {report / 'report.md'}")
 
 
 @app.command()

@@ -8,6 +8,7 @@ explanations need no torch and no gradients at inference.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ def export_onnx(
     """Write ``out_path`` (.onnx) and its ``.json`` sidecar from a training checkpoint, then verify it."""
     model, ckpt = load_checkpoint(checkpoint)
     cfg = ckpt["config"]
+    history_file = Path(checkpoint).parent / "history.json"
+    history = json.loads(history_file.read_text()) if history_file.is_file() else None
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(1, 1, 48, 48)
@@ -100,6 +103,8 @@ def export_onnx(
             "epoch": ckpt.get("epoch"),
             "val_accuracy": ckpt.get("val_accuracy"),
             "train_config": {k: v for k, v in cfg.items() if k not in ("mean", "std")},
+            # The per-epoch curves travel with the weights, so reports can draw them.
+            "history": history,
         },
     )
     config.to_json(out_path.with_suffix(".json"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "classification_metrics"]
+__all__ = ["confusion_matrix", "classification_metrics", "roc_auc"]
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -14,8 +14,27 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return cm
 
 
+def roc_auc(is_positive: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve, by the rank-sum (Mann–Whitney) identity; ties get average ranks.
+
+    Returns NaN when only one class is present.
+    """
+    is_positive = np.asarray(is_positive, dtype=bool)
+    n_pos = int(is_positive.sum())
+    n_neg = len(is_positive) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores), dtype=np.float64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    rank_sums = np.bincount(inverse, weights=ranks)
+    ranks = (rank_sums / counts)[inverse]
+    return float((ranks[is_positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def classification_metrics(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...]) -> dict:
-    """Accuracy, macro-F1, log-loss and per-class precision/recall/F1/specificity.
+    """Accuracy, macro-F1, log-loss, and per class precision/recall/F1/specificity and one-vs-rest AUC.
 
     Parameters
     ----------
@@ -38,17 +57,20 @@ def classification_metrics(y_true: np.ndarray, proba: np.ndarray, labels: tuple[
         specificity = np.where(negatives > 0, (negatives - (predicted - tp)) / negatives, 0.0)
     eps = 1e-12
     log_loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(y_true)), y_true], eps, 1.0))))
+    auc = np.array([roc_auc(y_true == i, proba[:, i]) for i in range(n_classes)])
     return {
         "n": int(len(y_true)),
         "accuracy": float(tp.sum() / max(len(y_true), 1)),
         "macro_f1": float(f1.mean()),
         "log_loss": log_loss,
+        "macro_auc": float(np.nanmean(auc)) if not np.all(np.isnan(auc)) else float("nan"),
         "per_class": {
             label: {
                 "precision": float(precision[i]),
                 "recall": float(recall[i]),
                 "f1": float(f1[i]),
                 "specificity": float(specificity[i]),
+                "auc": float(auc[i]),
                 "support": int(support[i]),
             }
             for i, label in enumerate(labels)
