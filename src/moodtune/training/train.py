@@ -113,6 +113,8 @@ def fit(
     std = float(train.images.std() / 255.0)
     x_train = torch.from_numpy(train.images).float().div_(255.0).unsqueeze(1)
     y_train = torch.from_numpy(train.labels)
+    # Soft targets (e.g. FER+ vote shares) when the data has them; accuracy is still counted on the labels.
+    targets = torch.from_numpy(train.soft_labels).float() if train.soft_labels is not None else y_train
 
     model = create_model(cfg.architecture, **cfg.model_kwargs)
     # memory_format is a valid keyword that the stubs do not list.
@@ -151,7 +153,7 @@ def fit(
             y = y_train[idx]
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(x)
-            loss = F.cross_entropy(logits.float(), y, label_smoothing=cfg.label_smoothing)
+            loss = F.cross_entropy(logits.float(), targets[idx], label_smoothing=cfg.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

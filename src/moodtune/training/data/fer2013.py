@@ -38,17 +38,21 @@ class FaceDataset:
     images : ndarray of shape (n_samples, 48, 48), dtype uint8
     labels : ndarray of shape (n_samples,), dtype int64, values in 0..6
     split : name of the split the rows came from
+    soft_labels : ndarray of shape (n_samples, 7), rows summing to 1, or None
+        (e.g. FER+ vote distributions)
     """
 
     images: np.ndarray
     labels: np.ndarray
     split: str
+    soft_labels: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def subset(self, index: np.ndarray | slice) -> FaceDataset:
-        return FaceDataset(self.images[index], self.labels[index], self.split)
+        soft = None if self.soft_labels is None else self.soft_labels[index]
+        return FaceDataset(self.images[index], self.labels[index], self.split, soft)
 
 
 def _open_text(path: Path) -> io.TextIOBase:
