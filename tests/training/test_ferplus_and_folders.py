@@ -39,18 +39,18 @@ def test_soft_targets_are_vote_shares_over_our_classes():
         ferplus_targets(VOTES, "mean")
 
 
-def _write_pair(tmp_path, n):
+def _write_pair(tmp_path, n, public=0):
+    """A FER2013 CSV and its FER+ file; the last ``public`` rows are PublicTest."""
     rng = np.random.default_rng(0)
+    usage = ["Training"] * (n - public) + ["PublicTest"] * public
     fer = tmp_path / "fer.csv"
     fer.write_text(
-        "emotion,pixels,Usage\n"
-        + "".join(f"0,{' '.join(map(str, rng.integers(0, 256, 2304)))},Training\n" for _ in range(n))
+        "emotion,pixels,Usage\n" + "".join(f"0,{' '.join(map(str, rng.integers(0, 256, 2304)))},{u}\n" for u in usage)
     )
     plus = tmp_path / "plus.csv"
     rows = [",".join(map(str, VOTES[i % len(VOTES)])) for i in range(n)]
-    plus.write_text(
-        "Usage,Image name," + ",".join(FERPLUS_COLUMNS) + "\n" + "".join(f"Training,x.png,{r}\n" for r in rows)
-    )
+    header = "Usage,Image name," + ",".join(FERPLUS_COLUMNS) + "\n"
+    plus.write_text(header + "".join(f"{u},x.png,{r}\n" for u, r in zip(usage, rows, strict=True)))
     return fer, plus
 
 
@@ -96,3 +96,18 @@ def test_image_folders(tmp_path):
         load_image_folder(tmp_path, "train")
     with pytest.raises(DataError, match="no such folder"):
         load_image_folder(tmp_path, "test")
+
+
+def test_cli_trains_any_registered_architecture_on_ferplus_targets(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    from typer.testing import CliRunner
+
+    from moodtune.delivery.cli import app
+
+    monkeypatch.setenv("MOODTUNE_CACHE_DIR", str(tmp_path / "cache"))
+    fer, plus = _write_pair(tmp_path, 30, public=10)
+    args = ["train", "--data", str(fer), "--ferplus", str(plus), "--targets", "soft", "--out", str(tmp_path / "run")]
+    result = CliRunner().invoke(app, [*args, "--epochs", "1", "--arch", "three_block_cnn", "--batch-size", "4"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "best.pt").is_file()
+    assert CliRunner().invoke(app, [*args, "--arch", "nope"]).exit_code == 2

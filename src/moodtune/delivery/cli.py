@@ -63,6 +63,11 @@ class Strategy(StrEnum):
     calm = "calm"
 
 
+class FerPlusTargets(StrEnum):
+    majority = "majority"
+    soft = "soft"
+
+
 class Split(StrEnum):
     Training = "Training"
     PublicTest = "PublicTest"
@@ -277,6 +282,39 @@ def evaluate(
         out.print(f"report: {report / 'report.md'}")
 
 
+@app.command("evaluate-text")
+def evaluate_text(
+    data: Annotated[Path, typer.Option(help="Folder holding dair_emotion/ and goemotions/.")],
+    split: Annotated[str, typer.Option(help="Split of both datasets: test, validation or train.")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[str, typer.Option(help="Text model name or .npz path.")] = "text_mood",
+) -> None:
+    """Accuracy, macro-F1 and confusion matrices of the text-mood model on dair-ai emotion and GoEmotions."""
+    from moodtune.perception.text import load_text_model
+    from moodtune.training.text.evaluate import evaluate_text_model
+
+    if split not in ("test", "validation", "train"):
+        err.print("error: --split must be test, validation or train")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        result = evaluate_text_model(load_text_model(model), data, split)
+    except MoodtuneError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    for name in ("dair", "goemotions"):
+        r = result[name]
+        out.print(
+            f"{name} {split} (n={r['n']}, classes {', '.join(r['labels'])}): accuracy [bold]{r['accuracy']:.4f}[/], "
+            f"macro-F1 [bold]{r['macro_f1']:.4f}[/]"
+        )
+        table = Table("true \\ predicted", *r["labels"])
+        for label, row in zip(r["labels"], r["confusion_matrix"], strict=True):
+            table.add_row(label, *(str(v) for v in row))
+        out.print(table)
+
+
 @app.command()
 def train(
     data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
@@ -289,6 +327,12 @@ def train(
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUT/last.pt.")] = False,
     limit: Annotated[int | None, typer.Option(help="Use only the first N training faces (smoke runs).")] = None,
+    ferplus: Annotated[
+        Path | None, typer.Option(help="FER+ votes (fer2013new.csv): train on FER+ targets, select on FER+ majority.")
+    ] = None,
+    targets: Annotated[FerPlusTargets, typer.Option(help="With --ferplus: majority labels or soft vote shares.")] = (
+        FerPlusTargets.majority
+    ),
 ) -> None:
     """Train an expression model on Training, selecting the best epoch on PublicTest. Needs the [train] extra."""
     try:
@@ -298,14 +342,22 @@ def train(
         raise typer.Exit(EXIT_USAGE) from None
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from moodtune.training.architectures import list_models
     from moodtune.training.data.fer2013 import load_fer2013
+    from moodtune.training.data.ferplus import load_ferplus
     from moodtune.training.train import TrainConfig, fit
 
+    if arch not in list_models():
+        err.print(f"error: unknown architecture {arch!r}; choose from {', '.join(list_models())}")
+        raise typer.Exit(EXIT_USAGE)
     if threads:
         torch.set_num_threads(threads)
     try:
-        train_set = load_fer2013(data, "Training")
-        val_set = load_fer2013(data, "PublicTest")
+        if ferplus is None:
+            train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
+        else:
+            train_set = load_ferplus(data, ferplus, "Training", mode=targets.value)
+            val_set = load_ferplus(data, ferplus, "PublicTest")
     except MoodtuneError as exc:
         _fail(exc)
     if limit:
