@@ -391,6 +391,50 @@ def train(
 
 
 @app.command()
+def compare(
+    data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
+    arch: Annotated[list[str], typer.Option("--arch", help="Architecture to compare; repeat the option.")],
+    runs: Annotated[Path, typer.Option(help="Run folders live in RUNS/<arch>; missing ones are trained.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.md and comparison.png.")],
+    epochs: Annotated[int, typer.Option(min=1, help="Epochs for runs that still need training.")] = 60,
+    split: Annotated[Split, typer.Option(help="Split to score every model on.")] = Split.PrivateTest,
+    threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
+) -> None:
+    """Train or load several architectures on the same splits and write one comparison table. Needs [train]."""
+    try:
+        import torch
+    except ImportError:
+        err.print("error: comparing needs torch: pip install -e '.[train]'")
+        raise typer.Exit(EXIT_USAGE) from None
+    from moodtune.training.architectures import list_models
+    from moodtune.training.compare import compare_architectures, write_comparison
+    from moodtune.training.data.fer2013 import load_fer2013
+    from moodtune.training.train import TrainConfig
+
+    unknown = sorted(set(arch) - set(list_models()))
+    if unknown:
+        err.print(f"error: unknown architecture(s) {unknown}; choose from {', '.join(list_models())}")
+        raise typer.Exit(EXIT_USAGE)
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
+        rows = compare_architectures(
+            arch, train_set, val_set, load_fer2013(data, split.value), runs, TrainConfig(epochs=epochs)
+        )
+        command = "moodtune compare " + " ".join(
+            [f"--data {data}", *(f"--arch {a}" for a in arch), f"--runs {runs}", f"--out {out_dir}"]
+            + [f"--epochs {epochs}", f"--split {split.value}"]
+        )
+        report = write_comparison(rows, out_dir, command=command, split=split.value)
+    except MoodtuneError as exc:
+        _fail(exc)
+    for row in rows:
+        out.print(f"{row.architecture}: accuracy {row.accuracy:.4f}, macro-F1 {row.macro_f1:.4f}")
+    out.print(f"wrote {report}")
+
+
+@app.command()
 def export(
     checkpoint: Annotated[Path, typer.Option(help="Training checkpoint (best.pt).")],
     out_path: Annotated[Path, typer.Option("--out", help="Target .onnx file; the .json config is written beside it.")],

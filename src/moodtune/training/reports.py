@@ -13,10 +13,11 @@ import numpy as np
 
 from moodtune.errors import InputError
 
-__all__ = ["write_report"]
+__all__ = ["pyplot", "write_report"]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def pyplot():  # type: ignore[no-untyped-def]
+    """matplotlib's pyplot on the Agg backend, or a clear error without the [train] extra."""
     try:
         import matplotlib
 
@@ -28,7 +29,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
 
 
 def _plot_confusion(cm: np.ndarray, labels: list[str], path: Path, title: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     norm = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
     fig, ax = plt.subplots(figsize=(6.4, 5.6), dpi=120)
     image = ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
@@ -47,7 +48,7 @@ def _plot_confusion(cm: np.ndarray, labels: list[str], path: Path, title: str) -
 
 
 def _plot_curves(history: list[dict], path: Path, title: str) -> None:
-    plt = _pyplot()
+    plt = pyplot()
     epochs = [h["epoch"] for h in history]
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 4), dpi=120)
     for key, label in (("train_loss", "train"), ("val_loss", "validation")):

@@ -1,0 +1,143 @@
+"""Compare architectures trained on the same splits: one table (markdown) and one bar chart (PNG).
+
+Each architecture has a run folder (``<runs>/<name>/``, as ``fit`` writes it);
+missing or unfinished runs are trained (or resumed) first, finished ones are
+loaded. Every model is scored on the same test split, single view and with
+horizontal-flip TTA, with the torch checkpoint that the ONNX export would copy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from moodtune.affect import EMOTIONS
+
+from .data.fer2013 import FaceDataset
+from .metrics import classification_metrics
+from .reports import pyplot
+from .train import TrainConfig, fit, load_checkpoint, predict_logits
+
+__all__ = ["ComparisonRow", "compare_architectures", "write_comparison"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    architecture: str
+    parameters: int
+    epochs: int
+    best_epoch: int
+    train_minutes: float
+    val_accuracy: float
+    accuracy: float
+    macro_f1: float
+    accuracy_tta: float
+    macro_f1_tta: float
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _score(run: Path, test: FaceDataset) -> ComparisonRow:
+    model, ckpt = load_checkpoint(run / "best.pt")
+    cfg = ckpt["config"]
+    history = json.loads((run / "history.json").read_text())
+    logits = predict_logits(model, test.images, cfg["mean"], cfg["std"])
+    mirrored = predict_logits(model, np.ascontiguousarray(test.images[:, :, ::-1]), cfg["mean"], cfg["std"])
+    single = classification_metrics(test.labels, _softmax(logits), EMOTIONS)
+    tta = classification_metrics(test.labels, _softmax((logits + mirrored) / 2), EMOTIONS)
+    return ComparisonRow(
+        architecture=cfg["architecture"],
+        parameters=sum(p.numel() for p in model.parameters()),
+        epochs=len(history),
+        best_epoch=int(ckpt["epoch"]),
+        train_minutes=sum(h["seconds"] for h in history) / 60,
+        val_accuracy=float(ckpt["val_accuracy"]),
+        accuracy=single["accuracy"],
+        macro_f1=single["macro_f1"],
+        accuracy_tta=tta["accuracy"],
+        macro_f1_tta=tta["macro_f1"],
+    )
+
+
+def compare_architectures(
+    architectures: list[str],
+    train: FaceDataset,
+    val: FaceDataset,
+    test: FaceDataset,
+    runs_dir: str | Path,
+    base_config: TrainConfig,
+) -> list[ComparisonRow]:
+    """Train (or resume, or load) each architecture with ``base_config`` and score it on ``test``."""
+    rows = []
+    for name in architectures:
+        run = Path(runs_dir) / name
+        history_file = run / "history.json"
+        done = history_file.is_file() and len(json.loads(history_file.read_text())) >= base_config.epochs
+        if not done:
+            log.info("training %s in %s", name, run)
+            cfg = TrainConfig(**{**base_config.__dict__, "architecture": name})
+            fit(train, val, cfg, run, resume=True)
+        rows.append(_score(run, test))
+    return rows
+
+
+def write_comparison(rows: list[ComparisonRow], out_dir: str | Path, *, command: str, split: str) -> Path:
+    """Write ``comparison.md`` (with the command that made it) and ``comparison.png``; returns the .md path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Architecture comparison",
+        "",
+        f"Trained on FER2013 Training, best epoch selected on PublicTest, scored on {split}.",
+        "",
+        "```bash",
+        command,
+        "```",
+        "",
+        "| architecture | parameters | epochs (best) | training minutes | PublicTest acc. | accuracy | macro-F1 "
+        "| accuracy, flip TTA | macro-F1, flip TTA |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in sorted(rows, key=lambda r: -r.accuracy):
+        lines.append(
+            f"| {r.architecture} | {r.parameters / 1e6:.2f} M | {r.epochs} ({r.best_epoch}) | {r.train_minutes:.1f} "
+            f"| {r.val_accuracy:.4f} | {r.accuracy:.4f} | {r.macro_f1:.4f} "
+            f"| {r.accuracy_tta:.4f} | {r.macro_f1_tta:.4f} |"
+        )
+    lines += ["", "![accuracy and macro-F1 per architecture](comparison.png)", ""]
+    (out / "comparison.md").write_text("\n".join(lines))
+
+    plt = pyplot()
+    names = [r.architecture for r in rows]
+    x = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(1.8 * len(rows) + 3, 4), dpi=120)
+    for offset, (label, values) in zip(
+        (-0.3, -0.1, 0.1, 0.3),
+        (
+            ("accuracy", [r.accuracy for r in rows]),
+            ("macro-F1", [r.macro_f1 for r in rows]),
+            ("accuracy, flip TTA", [r.accuracy_tta for r in rows]),
+            ("macro-F1, flip TTA", [r.macro_f1_tta for r in rows]),
+        ),
+        strict=True,
+    ):
+        bars = ax.bar(x + offset, values, width=0.2, label=label)
+        ax.bar_label(bars, fmt="%.3f", fontsize=7, rotation=90, padding=2)
+    ax.set_xticks(x, names)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(split)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out / "comparison.png")
+    plt.close(fig)
+    return out / "comparison.md"
