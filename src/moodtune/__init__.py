@@ -7,8 +7,10 @@
 """
 
 from moodtune.affect import EMOTIONS, AffectState
+from moodtune.affect.fusion import FusedAffect, fuse
 from moodtune.errors import CatalogError, DataError, ImageError, InputError, ModelError, MoodtuneError
 from moodtune.music import Recommendation, Track
+from moodtune.perception.text import TextMood, read_text_mood
 from moodtune.pipeline import FaceReading, ImageAnalysis, ImageExplanation, analyze_image, explain_image, recommend
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "CatalogError",
     "DataError",
     "FaceReading",
+    "FusedAffect",
     "ImageAnalysis",
     "ImageExplanation",
     "ImageError",
@@ -24,9 +27,12 @@ __all__ = [
     "ModelError",
     "MoodtuneError",
     "Recommendation",
+    "TextMood",
     "Track",
     "analyze_image",
     "explain_image",
+    "fuse",
+    "read_text_mood",
     "recommend",
 ]
 __version__ = "0.1.0"

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from moodtune.affect import AffectState, combine_affects
+from moodtune.affect.fusion import FusedAffect
 from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
 from moodtune.perception.expression import crop_face, crop_square, explain_faces, load_expression_model, to_gray
 from moodtune.perception.faces import Face, detect_faces
 from moodtune.perception.images import decode_image
+from moodtune.perception.text import TextMood
 
 __all__ = ["FaceReading", "ImageAnalysis", "ImageExplanation", "analyze_image", "explain_image", "recommend"]
 
@@ -126,14 +128,15 @@ def explain_image(
 
 
 def recommend(
-    mood: str | AffectState | ImageAnalysis,
+    mood: str | AffectState | ImageAnalysis | TextMood | FusedAffect,
     *,
     strategy: str = "match",
     k: int = 5,
     catalog: Catalog | None = None,
     mapping: EmotionMapping | None = None,
 ) -> list[Recommendation]:
-    """Songs for a mood: an emotion name (``"sad"``), an ``AffectState``, or an ``ImageAnalysis``.
+    """Songs for a mood: an emotion name (``"sad"``), an ``AffectState``, an ``ImageAnalysis``,
+    a ``TextMood`` (from ``read_text_mood``) or a ``FusedAffect`` (from ``moodtune.affect.fusion.fuse``).
 
     ``strategy`` is ``"match"`` (stay with the feeling), ``"uplift"`` (towards
     positive valence) or ``"calm"`` (towards low arousal).
@@ -141,6 +144,12 @@ def recommend(
     if isinstance(mood, ImageAnalysis):
         if mood.affect is None:
             raise InputError("no face was found in the photo, so there is no mood to recommend for")
+        affect = mood.affect
+    elif isinstance(mood, TextMood):
+        if mood.affect is None:
+            raise InputError(f"no mood could be read from the text ({mood.status}): {mood.note}")
+        affect = mood.affect
+    elif isinstance(mood, FusedAffect):
         affect = mood.affect
     elif isinstance(mood, str):
         affect = AffectState.from_emotion(mood)

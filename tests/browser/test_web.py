@@ -26,8 +26,8 @@ def test_page_loads_only_from_the_server_with_privacy_note_and_empty_states(page
     page.goto("/")
     expect = pytest.importorskip("playwright.sync_api").expect
     expect(page.locator("#privacy-note")).to_contain_text("analysed in memory and never stored")
-    expect(page.locator("#mood-text")).to_be_disabled()
-    expect(page.locator("#mood-text-note")).to_have_text("Text mood coming soon.")
+    expect(page.locator("#mood-text")).to_be_enabled()
+    expect(page.locator("#mood-text-use")).to_be_visible()
     expect(page.locator("#playlist-empty")).to_be_visible()
     expect(page.locator("#mood-summary")).to_contain_text("No reading yet")
     page.wait_for_load_state("networkidle")
@@ -56,6 +56,30 @@ def test_pick_a_mood_then_change_the_strategy(page, shoot):
     expect(page.locator("#playlist .track-title").first).not_to_have_text(match_titles[0])
     assert page.locator("#playlist .track-title").all_inner_texts() != match_titles
     shoot(page, "03-mood-sad-uplift")
+
+
+def test_text_reads_a_mood_alone_and_fused_with_a_photo(page, shoot, face_scenes):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto("/")
+    page.fill("#mood-text", "i feel so sad and lonely today")
+    page.click("#mood-text-use")
+    expect(page.locator("#playlist li")).to_have_count(6)
+    expect(page.locator("#mood-summary strong")).to_have_text("sad")
+    expect(page.locator("#mood-summary")).to_contain_text("from your text")
+    expect(page.locator("#mood-text-note")).to_contain_text("Your text reads sad")
+    page.set_input_files(
+        "#photo-input",
+        files=[{"name": "me.jpg", "mimeType": "image/jpeg", "buffer": jpeg(face_scenes["happy"])}],
+    )
+    expect(page.locator("#photo-caption")).to_contain_text("1 face found: happy")
+    page.click("#mood-text-use")
+    expect(page.locator("#mood-summary")).to_contain_text(re.compile(r"face \d+% · text \d+%"))
+    shoot(page, "04b-text-and-face")
+    page.fill("#mood-text", "   ")
+    page.click("#mood-text-use")  # only whitespace: nothing is sent
+    page.fill("#mood-text", "Estoy muy triste hoy porque perdí mi trabajo")
+    page.click("#mood-text-use")  # the face still counts; the note says the text was not used
+    expect(page.locator("#mood-text-note")).to_contain_text("not used")
 
 
 def test_like_is_persisted_and_shown_again_after_a_reload(page, server, shoot):

@@ -252,6 +252,40 @@ def test_bad_recommend_requests_are_422(client, body):
     assert_error(client.post("/api/v1/recommend", json=body), 422, "invalid_input")
 
 
+def test_recommend_for_text_alone_and_with_an_analysis(client, photos):
+    by_text = client.post("/api/v1/recommend", json={"text": "i feel so sad and lonely", "k": 3})
+    assert by_text.status_code == 200, by_text.text
+    body = by_text.json()
+    assert body["affect"]["emotion"] == "sad" and len(body["tracks"]) == 3
+    assert [(s["source"], s["weight"]) for s in body["affect"]["sources"]] == [("text", 1.0)]
+    assert body["text"]["status"] == "ok" and body["text"]["affect"]["emotion"] == "sad"
+
+    analysis = client.post(
+        "/api/v1/analyze", files={"file": ("a.png", photos.color_photo("happy"), "image/png")}
+    ).json()
+    fused = client.post("/api/v1/recommend", json={"text": "i feel so sad and lonely", "analysis": analysis}).json()
+    weights = {s["source"]: s["weight"] for s in fused["affect"]["sources"]}
+    assert set(weights) == {"face", "text"} and sum(weights.values()) == pytest.approx(1.0, abs=1e-3)
+    picked = client.post("/api/v1/recommend", json={"text": "i feel so sad", "mood": "happy"}).json()
+    assert picked["affect"]["emotion"] == "happy" and picked["affect"]["sources"][0]["source"] == "pick"
+    assert client.post("/api/v1/recommend", json={"mood": "sad"}).json()["affect"]["sources"][0]["source"] == "pick"
+
+
+def test_recommend_for_text_without_a_mood_is_422_unless_a_face_helps(client, photos):
+    for text in ("   ", "Estoy muy triste hoy porque perdí mi trabajo"):
+        message = assert_error(client.post("/api/v1/recommend", json={"text": text}), 422, "invalid_input")
+        assert "text" in message
+    analysis = client.post(
+        "/api/v1/analyze", files={"file": ("a.png", photos.color_photo("angry"), "image/png")}
+    ).json()
+    body = client.post("/api/v1/recommend", json={"text": "...", "analysis": analysis}).json()
+    assert body["affect"]["emotion"] == "angry" and body["text"]["status"] == "no_signal"
+    assert [s["source"] for s in body["affect"]["sources"]] == ["face"]
+    assert_error(
+        client.post("/api/v1/recommend", json={"text": "hi", "probabilities": {"sad": 1}}), 422, "invalid_input"
+    )
+
+
 def test_recommend_rejects_a_non_json_body(client):
     response = client.post("/api/v1/recommend", content=b"mood=sad", headers={"content-type": "text/plain"})
     assert_error(response, 422, "invalid_input")
@@ -402,7 +436,7 @@ def test_the_page_is_served_from_the_package_with_nothing_from_elsewhere(client)
     csp = page.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "connect-src 'self'" in csp
     html = page.text
-    assert "never stored" in html and "text mood coming soon" in html.lower()
+    assert "never stored" in html and 'id="mood-text-use"' in html and "coming soon" not in html.lower()
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert "/static/app.js" in assets and "/static/style.css" in assets
     assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], assets

@@ -20,6 +20,9 @@ __all__ = [
     "ErrorResponse",
     "ExplainResponse",
     "ExplainedFaceOut",
+    "FusedAffectOut",
+    "SourceOut",
+    "TextMoodOut",
     "FaceOut",
     "HeatmapOut",
     "FeedbackIn",
@@ -62,6 +65,25 @@ class AffectOut(BaseModel):
     @classmethod
     def of(cls, affect: AffectState) -> AffectOut:
         return cls(**affect.as_dict())
+
+
+class SourceOut(BaseModel):
+    source: Literal["face", "text", "pick"]
+    probabilities: Probabilities = Field(description=_PROBS_DOC)
+    weight: float = Field(ge=0, le=1, description="share of the fused mood; a pick has 1 and the others 0")
+
+
+class FusedAffectOut(AffectOut):
+    sources: list[SourceOut] = Field(
+        default_factory=list, description="the readings fused into this mood; empty for raw probabilities"
+    )
+
+
+class TextMoodOut(BaseModel):
+    status: Literal["ok", "no_signal", "unsupported_language"]
+    affect: AffectOut | None = Field(description="the text's reading; null unless status is ok")
+    note: str | None = Field(description="why there is no reading, or that the text was truncated")
+    truncated: bool
 
 
 class Box(BaseModel):
@@ -125,19 +147,26 @@ class AnalysisIn(BaseModel):
 
 
 class RecommendRequest(BaseModel):
-    """Exactly one of ``mood``, ``probabilities`` or ``analysis`` says how the listener feels."""
+    """Exactly one of ``mood``, ``probabilities`` or ``analysis`` says how the listener feels,
+    or ``text``, alone or with ``analysis`` (fused by confidence) or ``mood`` (the pick overrides)."""
 
     model_config = ConfigDict(extra="forbid")
     mood: str | None = Field(None, description=f"one of {', '.join(EMOTIONS)}", examples=["sad"])
     probabilities: Probabilities | None = Field(None, description=_PROBS_DOC + "; missing emotions count 0")
     analysis: AnalysisIn | None = Field(None, description="a response of POST /api/v1/analyze")
+    text: str | None = Field(
+        None, max_length=20_000, description="English text to read the mood from (first 2,000 characters)"
+    )
     strategy: str = Field("match", description="match the mood, uplift it, or calm it", examples=["uplift"])
     k: int = Field(5, ge=1, le=50, description="number of tracks")
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> RecommendRequest:
         given = [n for n in ("mood", "probabilities", "analysis") if getattr(self, n) is not None]
-        if len(given) != 1:
+        if self.text is not None:
+            if self.probabilities is not None:
+                raise ValueError("text goes alone, with analysis, or with mood; not with probabilities")
+        elif len(given) != 1:
             raise ValueError(f"give exactly one of mood, probabilities or analysis (got {len(given)})")
         return self
 
@@ -174,7 +203,8 @@ class RecommendationOut(TrackOut):
 
 
 class RecommendResponse(BaseModel):
-    affect: AffectOut
+    affect: FusedAffectOut
+    text: TextMoodOut | None = Field(None, description="the text's reading, when text was sent")
     strategy: str
     tracks: list[RecommendationOut]
 

@@ -631,6 +631,8 @@ function setUpPickers() {
     announce(`Playlist ready for a ${select.value} mood.`);
   });
 
+  $("mood-text-use").addEventListener("click", useText);
+
   for (const radio of document.querySelectorAll('input[name="strategy"]')) {
     radio.addEventListener("change", () => {
       if (!radio.checked) return;
@@ -640,6 +642,31 @@ function setUpPickers() {
       if (state.probabilities) recommendFor({ probabilities: state.probabilities });
     });
   }
+}
+
+// Text, fused with the last photo's faces when it had any: "face 60% · text 40%".
+async function useText() {
+  const text = $("mood-text").value;
+  if (!text.trim()) return;
+  clearError();
+  const body = { text, strategy: state.strategy, k: 6 };
+  if (state.photo && state.photo.result.affect) body.analysis = state.photo.result;
+  const result = await api("/recommend", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  }).catch((error) => { showError(error.message); return null; });
+  if (!result) return;
+  const reading = result.text;
+  $("mood-text-note").textContent = reading.affect
+    ? `Your text reads ${reading.affect.emotion} (${pct(reading.affect.confidence)})${reading.note ? `; ${reading.note}` : ""}.`
+    : `Your text was not used: ${reading.note}.`;
+  state.probabilities = result.affect.probabilities;
+  state.emotion = result.affect.emotion;
+  const sources = result.affect.sources.map((s) => `${s.source} ${pct(s.weight)}`).join(" · ");
+  renderMood(result.affect, result.affect.sources.length > 1 ? sources : "from your text");
+  renderPlaylist(result.tracks);
+  announce(`Playlist ready: ${result.tracks.length} songs for a ${result.affect.emotion} mood.`);
 }
 
 async function checkHealth() {

@@ -1,0 +1,1 @@
+"""Training the text-mood model (needs the [train] extra)."""
