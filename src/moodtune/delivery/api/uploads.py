@@ -10,6 +10,7 @@ without the server buffering more than the limit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -20,9 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from moodtune.errors import ImageError, InputError
 
 from .errors import UnsupportedType, UploadTooLarge, error_body
+from .schemas import ErrorResponse
 from .settings import Settings
 
-__all__ = ["PHOTO_UPLOAD_SCHEMA", "BodySizeLimit", "Upload", "check_image_upload", "read_upload"]
+__all__ = ["PHOTO_UPLOAD_ERRORS", "PHOTO_UPLOAD_SCHEMA", "BodySizeLimit", "Upload", "check_image_upload", "read_upload"]
 
 # The OpenAPI request body of the photo routes; they parse multipart themselves (in memory), so FastAPI
 # cannot infer it.
@@ -37,6 +39,15 @@ PHOTO_UPLOAD_SCHEMA = {
             }
         }
     },
+}
+
+# The error answers the photo routes document in OpenAPI.
+PHOTO_UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "not a readable image"},
+    413: {"model": ErrorResponse, "description": "over the upload size limit"},
+    415: {"model": ErrorResponse, "description": "not an accepted image type"},
+    422: {"model": ErrorResponse, "description": "no `file` field"},
+    503: {"model": ErrorResponse, "description": "the expression model is not available"},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["PooledLinearHead"]
+__all__ = ["PooledHeadNet", "PooledLinearHead"]
 
 
 class PooledLinearHead(nn.Module):
@@ -26,3 +26,21 @@ class PooledLinearHead(nn.Module):
     def class_activation_maps(self, features: torch.Tensor) -> torch.Tensor:
         """(N, K, h, w) → Grad-CAM of every class before the ReLU, (N, num_classes, h, w)."""
         return torch.einsum("ck,nkhw->nchw", self.fc.weight, features) / (features.shape[2] * features.shape[3])
+
+
+class PooledHeadNet(nn.Module):
+    """An architecture ending in ``PooledLinearHead``: subclasses build ``self.head`` and ``forward_features``."""
+
+    head: PooledLinearHead
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
+        return self.head(features)
+
+    def class_activation_maps(self, features: torch.Tensor) -> torch.Tensor:
+        return self.head.class_activation_maps(features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(x))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._heads import PooledLinearHead
+from ._heads import PooledHeadNet, PooledLinearHead
 from ._registry import register_model
 
 __all__ = ["PreActBottleneck", "ResNetV2", "resnet50v2_style"]
@@ -39,7 +39,7 @@ class PreActBottleneck(nn.Module):
         return out + identity
 
 
-class ResNetV2(nn.Module):
+class ResNetV2(PooledHeadNet):
     def __init__(
         self,
         num_classes: int = 7,
@@ -66,15 +66,6 @@ class ResNetV2(nn.Module):
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, 48, 48) → (N, 16·base_width·… , 6, 6)."""
         return self.final(self.blocks(self.stem(x)))
-
-    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head(features)
-
-    def class_activation_maps(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head.class_activation_maps(features)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 @register_model

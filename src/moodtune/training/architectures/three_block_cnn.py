@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._heads import PooledLinearHead
+from ._heads import PooledHeadNet, PooledLinearHead
 from ._registry import register_model
 
 __all__ = ["ThreeBlockCNN", "three_block_cnn"]
@@ -29,7 +29,7 @@ def _block(c_in: int, c_out: int, drop: float) -> list[nn.Module]:
     ]
 
 
-class ThreeBlockCNN(nn.Module):
+class ThreeBlockCNN(PooledHeadNet):
     def __init__(self, num_classes: int = 7, in_chans: int = 1, drop_rate: float = 0.5) -> None:
         super().__init__()
         self.features = nn.Sequential(*_block(in_chans, 32, 0.25), *_block(32, 64, 0.25), *_block(64, 128, 0.25))
@@ -39,15 +39,6 @@ class ThreeBlockCNN(nn.Module):
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, 48, 48) → (N, 128, 6, 6)."""
         return self.features(x)
-
-    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head(features)
-
-    def class_activation_maps(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head.class_activation_maps(features)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 @register_model

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._heads import PooledLinearHead
+from ._heads import PooledHeadNet, PooledLinearHead
 from ._registry import register_model
 
 __all__ = ["VGGStyle", "vgg_style"]
@@ -20,7 +20,7 @@ def _conv(c_in: int, c_out: int) -> list[nn.Module]:
     return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
 
 
-class VGGStyle(nn.Module):
+class VGGStyle(PooledHeadNet):
     def __init__(
         self,
         num_classes: int = 7,
@@ -43,15 +43,6 @@ class VGGStyle(nn.Module):
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """(N, C_in, 48, 48) → (N, 512, 6, 6)."""
         return self.features(x)
-
-    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head(features)
-
-    def class_activation_maps(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head.class_activation_maps(features)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(x))
 
 
 @register_model

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..deps import StateDep
-from ..schemas import AnalyzeResponse, ErrorResponse
+from ..schemas import AnalyzeResponse
 from ..services import analysis_out, analyze_bytes
-from ..uploads import PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
+from ..uploads import PHOTO_UPLOAD_ERRORS, PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
 
 router = APIRouter(tags=["analyze"])
 
@@ -20,13 +20,7 @@ router = APIRouter(tags=["analyze"])
     description="Send the photo as multipart field `file` (JPEG, PNG, WebP, GIF, BMP or TIFF). "
     "It is decoded and analysed in memory and never stored.",
     openapi_extra={"requestBody": PHOTO_UPLOAD_SCHEMA},
-    responses={
-        400: {"model": ErrorResponse, "description": "not a readable image"},
-        413: {"model": ErrorResponse, "description": "over the upload size limit"},
-        415: {"model": ErrorResponse, "description": "not an accepted image type"},
-        422: {"model": ErrorResponse, "description": "no `file` field"},
-        503: {"model": ErrorResponse, "description": "the expression model is not available"},
-    },
+    responses=PHOTO_UPLOAD_ERRORS,
 )
 async def analyze(request: Request, state: StateDep) -> AnalyzeResponse:
     upload = await read_upload(request, state.settings)

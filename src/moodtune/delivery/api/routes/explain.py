@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..deps import StateDep
-from ..schemas import ErrorResponse, ExplainResponse
+from ..schemas import ExplainResponse
 from ..services import explain_bytes, explanation_out
-from ..uploads import PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
+from ..uploads import PHOTO_UPLOAD_ERRORS, PHOTO_UPLOAD_SCHEMA, check_image_upload, read_upload
 
 router = APIRouter(tags=["analyze"])
 
@@ -21,13 +21,7 @@ router = APIRouter(tags=["analyze"])
     "a PNG (data URL, RGBA) over the square `x, y, side` of the photo the face was read from. "
     "The photo and the maps stay in memory and are never stored.",
     openapi_extra={"requestBody": PHOTO_UPLOAD_SCHEMA},
-    responses={
-        400: {"model": ErrorResponse, "description": "not a readable image"},
-        413: {"model": ErrorResponse, "description": "over the upload size limit"},
-        415: {"model": ErrorResponse, "description": "not an accepted image type"},
-        422: {"model": ErrorResponse, "description": "no `file` field"},
-        503: {"model": ErrorResponse, "description": "the expression model is not available"},
-    },
+    responses=PHOTO_UPLOAD_ERRORS,
 )
 async def explain(request: Request, state: StateDep) -> ExplainResponse:
     upload = await read_upload(request, state.settings)
