@@ -56,3 +56,13 @@ def test_cli_writes_the_report_of_the_shipped_model(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["evaluate", "--data", str(data), "--report", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report" / "curves.png").is_file(), "the shipped model carries its training history"
+
+
+def test_data_plots(tmp_path):
+    from moodtune.training.reports import plot_class_distribution, plot_sample_grid
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 7, 100)
+    plot_class_distribution({"Training": y, "PublicTest": y[:30]}, LABELS, tmp_path / "dist.png")
+    plot_sample_grid(rng.integers(0, 256, (100, 48, 48)).astype(np.uint8), y, LABELS, tmp_path / "grid.png")
+    assert Image.open(tmp_path / "dist.png").size[0] > 300 and Image.open(tmp_path / "grid.png").size[0] > 300

@@ -434,6 +434,30 @@ def compare(
     out.print(f"wrote {report}")
 
 
+@app.command("data-report")
+def data_report(
+    data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for class_distribution.png and samples.png.")],
+) -> None:
+    """Class distribution per split and a labelled grid of sample faces. Needs the [train] extra.
+
+    The grid shows dataset faces: FER2013 is for research use, so keep samples.png out of public places.
+    """
+    from moodtune.affect import EMOTIONS
+    from moodtune.training.data.fer2013 import FER_SPLITS, load_fer2013
+    from moodtune.training.reports import plot_class_distribution, plot_sample_grid
+
+    try:
+        splits = {name: load_fer2013(data, name) for name in FER_SPLITS}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        plot_class_distribution({n: d.labels for n, d in splits.items()}, EMOTIONS, out_dir / "class_distribution.png")
+        train_set = splits["Training"]
+        plot_sample_grid(train_set.images, train_set.labels, EMOTIONS, out_dir / "samples.png")
+    except MoodtuneError as exc:
+        _fail(exc)
+    out.print(f"wrote {out_dir / 'class_distribution.png'} and {out_dir / 'samples.png'}")
+
+
 @app.command()
 def export(
     checkpoint: Annotated[Path, typer.Option(help="Training checkpoint (best.pt).")],

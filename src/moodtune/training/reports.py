@@ -13,7 +13,7 @@ import numpy as np
 
 from moodtune.errors import InputError
 
-__all__ = ["pyplot", "write_report"]
+__all__ = ["plot_class_distribution", "plot_sample_grid", "pyplot", "write_report"]
 
 
 def pyplot():  # type: ignore[no-untyped-def]
@@ -118,3 +118,43 @@ def write_report(result: dict, out_dir: str | Path, *, history: list[dict] | Non
     report = out / "report.md"
     report.write_text("\n".join(lines))
     return report
+
+
+def plot_class_distribution(splits: dict[str, np.ndarray], labels: tuple[str, ...], path: str | Path) -> None:
+    """Bar chart of class counts per split; ``splits`` maps a split name to its label array."""
+    plt = pyplot()
+    x = np.arange(len(labels))
+    width = 0.8 / max(len(splits), 1)
+    fig, ax = plt.subplots(figsize=(9, 4), dpi=120)
+    for i, (name, y) in enumerate(splits.items()):
+        counts = np.bincount(y, minlength=len(labels))
+        bars = ax.bar(x + (i - (len(splits) - 1) / 2) * width, counts, width=width, label=f"{name} ({len(y):,})")
+        ax.bar_label(bars, fontsize=6, rotation=90, padding=2)
+    ax.set_xticks(x, labels)
+    ax.set_ylabel("faces")
+    ax.set_title("class distribution")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def plot_sample_grid(
+    images: np.ndarray, y: np.ndarray, labels: tuple[str, ...], path: str | Path, *, per_class: int = 8, seed: int = 0
+) -> None:
+    """A grid with ``per_class`` random faces of each class, one row per class, labelled."""
+    plt = pyplot()
+    rng = np.random.default_rng(seed)
+    fig, axes = plt.subplots(len(labels), per_class, figsize=(per_class * 0.9, len(labels) * 1.0), dpi=120)
+    for row, label in enumerate(labels):
+        members = np.flatnonzero(y == row)
+        picks = rng.choice(members, min(per_class, len(members)), replace=False)
+        for col in range(per_class):
+            ax = axes[row, col]
+            ax.axis("off")
+            if col < len(picks):
+                ax.imshow(images[picks[col]], cmap="gray", vmin=0, vmax=255)
+        axes[row, 0].set_title(label, fontsize=8, loc="left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
