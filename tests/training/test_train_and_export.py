@@ -104,3 +104,16 @@ def test_class_activation_maps_equal_autograd_grad_cam(name):
         (grads,) = torch.autograd.grad(logits[:, c].sum(), features, retain_graph=True)
         grad_cam = (grads.mean(dim=(2, 3), keepdim=True) * features).sum(dim=1)
         assert torch.allclose(cams[:, c], grad_cam, atol=1e-5)
+
+
+def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
+    train, val = _faces(64, 8), _faces(16, 9)
+    cfg = TrainConfig(
+        model_kwargs=TINY, epochs=6, batch_size=32, lr=0.05, bf16=False, schedule="plateau", plateau_patience=0,
+        class_weighting=True, patience=2,
+    )
+    history = fit(train, val, cfg, tmp_path)
+    assert len(history) < 6 or history[-1].lr < 0.05, "plateaus halve the rate or stop the run"
+    assert all(np.isfinite(h.train_loss) for h in history)
+    with pytest.raises(ValueError, match="schedule"):
+        TrainConfig(schedule="cosine")

@@ -68,6 +68,11 @@ class FerPlusTargets(StrEnum):
     soft = "soft"
 
 
+class Schedule(StrEnum):
+    onecycle = "onecycle"
+    plateau = "plateau"
+
+
 class Split(StrEnum):
     Training = "Training"
     PublicTest = "PublicTest"
@@ -333,6 +338,13 @@ def train(
     targets: Annotated[FerPlusTargets, typer.Option(help="With --ferplus: majority labels or soft vote shares.")] = (
         FerPlusTargets.majority
     ),
+    schedule: Annotated[Schedule, typer.Option(help="One-cycle per batch, or halve the rate on plateaus.")] = (
+        Schedule.onecycle
+    ),
+    class_weighting: Annotated[bool, typer.Option(help="Weight the loss by inverse class frequency.")] = False,
+    patience: Annotated[int | None, typer.Option(help="Stop after this many epochs without a better val accuracy.")] = (
+        None
+    ),
 ) -> None:
     """Train an expression model on Training, selecting the best epoch on PublicTest. Needs the [train] extra."""
     try:
@@ -363,7 +375,16 @@ def train(
     if limit:
         train_set = train_set.subset(slice(0, limit))
         val_set = val_set.subset(slice(0, max(limit // 4, 1)))
-    cfg = TrainConfig(architecture=arch, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+    cfg = TrainConfig(
+        architecture=arch,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        seed=seed,
+        schedule=schedule.value,
+        class_weighting=class_weighting,
+        patience=patience,
+    )
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
