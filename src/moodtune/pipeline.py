@@ -16,7 +16,15 @@ from moodtune.affect.fusion import FusedAffect
 from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
-from moodtune.perception.expression import crop_face, crop_square, explain_faces, load_expression_model, to_gray
+from moodtune.perception.expression import (
+    crop_face,
+    crop_square,
+    heatmaps_from_cams,
+    load_expression_model,
+    require_cams,
+    softmax,
+    to_gray,
+)
 from moodtune.perception.faces import Face, detect_faces
 from moodtune.perception.images import decode_image
 from moodtune.perception.text import TextMood
@@ -64,8 +72,9 @@ class ImageAnalysis:
 
 
 def _read_faces(
-    rgb: np.ndarray, *, model: str, detector: str, flip_tta: bool
+    rgb: np.ndarray, *, model: str, detector: str, flip_tta: bool, explain: bool = False
 ) -> tuple[ImageAnalysis, np.ndarray | None]:
+    """The analysis, plus (with ``explain``) each face's heat map of its dominant emotion, from one forward pass."""
     faces = detect_faces(rgb, detector=detector)
     size = (int(rgb.shape[1]), int(rgb.shape[0]))
     if not faces:
@@ -73,10 +82,17 @@ def _read_faces(
     expression = load_expression_model(model)
     gray = to_gray(rgb)
     crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
-    proba = expression.predict_proba(crops, flip_tta=flip_tta)
+    heat = None
+    if explain:
+        require_cams(expression)
+        out = expression.infer(expression.preprocess(crops))
+        proba = softmax(out["logits"])
+        heat = heatmaps_from_cams(out["cams"], proba.argmax(axis=1), expression.config.input_size)
+    else:
+        proba = expression.predict_proba(crops, flip_tta=flip_tta)
     readings = tuple(FaceReading(f, AffectState.from_probabilities(p)) for f, p in zip(faces, proba, strict=True))
     overall = combine_affects([r.affect for r in readings], [max(r.face.area, 1) for r in readings])
-    return ImageAnalysis(readings, overall, size), crops
+    return ImageAnalysis(readings, overall, size), heat
 
 
 def analyze_image(
@@ -116,15 +132,13 @@ class ImageExplanation:
 def explain_image(
     image: str | os.PathLike | bytes | np.ndarray, *, model: str = "compact_cnn", detector: str = "blazeface"
 ) -> ImageExplanation:
-    """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion."""
-    analysis, crops = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False)
-    if crops is None:
+    """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion (same single forward pass)."""
+    analysis, heat = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False, explain=True)
+    if heat is None:
         return ImageExplanation(analysis, (), ())
-    expression = load_expression_model(model)
-    classes = [int(np.argmax(r.affect.probabilities)) for r in analysis.faces]
-    maps = explain_faces(expression, crops, classes)
-    squares = tuple(crop_square(r.face.box, expression.config) for r in analysis.faces)
-    return ImageExplanation(analysis, tuple(maps), squares)
+    config = load_expression_model(model).config
+    squares = tuple(crop_square(r.face.box, config) for r in analysis.faces)
+    return ImageExplanation(analysis, tuple(heat), squares)
 
 
 def recommend(

@@ -1,9 +1,9 @@
 """Facial expression: crop detected faces and classify them with a shipped ONNX model."""
 
 from .crop import crop_face, crop_square, to_gray
-from .explain import explain_faces
+from .explain import explain_faces, heatmaps_from_cams, require_cams
 from .model_config import ExpressionModelConfig
-from .predictor import DEFAULT_MODEL, ExpressionModel, list_expression_models, load_expression_model
+from .predictor import DEFAULT_MODEL, ExpressionModel, list_expression_models, load_expression_model, softmax
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -12,7 +12,10 @@ __all__ = [
     "crop_face",
     "crop_square",
     "explain_faces",
+    "heatmaps_from_cams",
     "list_expression_models",
+    "require_cams",
     "load_expression_model",
+    "softmax",
     "to_gray",
 ]

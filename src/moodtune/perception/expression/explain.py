@@ -16,7 +16,27 @@ from moodtune.errors import InputError, ModelError
 
 from .predictor import ExpressionModel
 
-__all__ = ["explain_faces"]
+__all__ = ["explain_faces", "heatmaps_from_cams", "require_cams"]
+
+
+def require_cams(model: ExpressionModel) -> None:
+    """Raise ``ModelError`` unless the model's graph outputs class activation maps."""
+    if "cams" not in model.config.outputs:
+        raise ModelError(f"expression model {model.config.name!r} has no class activation map output")
+
+
+def heatmaps_from_cams(cams: np.ndarray, classes: np.ndarray, size: int) -> np.ndarray:
+    """Per-class Grad-CAM maps (N, C, s, s) → the chosen class's map per face, (N, size, size) in [0, 1].
+
+    Negative evidence is cut (the ReLU of Grad-CAM), the map is upsampled to the face
+    crop and scaled so its peak is 1; a face without positive evidence gets zeros.
+    """
+    n = len(cams)
+    maps = np.maximum(cams[np.arange(n), classes], 0.0)
+    heat = np.stack([cv2.resize(m, (size, size), interpolation=cv2.INTER_CUBIC) for m in maps])
+    heat = np.maximum(heat, 0.0)
+    peak = heat.reshape(n, -1).max(axis=1)
+    return (heat / np.where(peak > 0, peak, 1.0)[:, None, None]).astype(np.float32)
 
 
 def explain_faces(model: ExpressionModel, faces: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
@@ -32,16 +52,10 @@ def explain_faces(model: ExpressionModel, faces: np.ndarray, classes: Sequence[i
     ndarray of shape (N, S, S), float32 in [0, 1]: 1 where the evidence for the
     class is strongest; all zeros where the model found none.
     """
-    if "cams" not in model.config.outputs:
-        raise ModelError(f"expression model {model.config.name!r} has no class activation map output")
+    require_cams(model)
     out = model.infer(model.preprocess(faces))
     n = len(out["logits"])
     chosen = out["logits"].argmax(axis=1) if classes is None else np.asarray(classes)
     if chosen.shape != (n,) or np.any((chosen < 0) | (chosen >= len(model.labels))):
         raise InputError(f"classes must be {n} indices in 0..{len(model.labels) - 1}")
-    size = model.config.input_size
-    maps = np.maximum(out["cams"][np.arange(n), chosen], 0.0)
-    heat = np.stack([cv2.resize(m, (size, size), interpolation=cv2.INTER_CUBIC) for m in maps])
-    heat = np.maximum(heat, 0.0)
-    peak = heat.reshape(n, -1).max(axis=1)
-    return (heat / np.where(peak > 0, peak, 1.0)[:, None, None]).astype(np.float32)
+    return heatmaps_from_cams(out["cams"], chosen, model.config.input_size)

@@ -19,14 +19,15 @@ from moodtune.errors import InputError, ModelError
 
 from .model_config import ExpressionModelConfig
 
-__all__ = ["ExpressionModel", "load_expression_model", "list_expression_models", "DEFAULT_MODEL"]
+__all__ = ["ExpressionModel", "load_expression_model", "list_expression_models", "DEFAULT_MODEL", "softmax"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "compact_cnn"
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of logits (N, C)."""
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
@@ -92,7 +93,7 @@ class ExpressionModel:
 
     def predict_proba(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:
         """Class probabilities of shape (N, C), rows summing to 1, columns in ``labels`` order."""
-        return _softmax(self.predict_logits(faces, flip_tta=flip_tta))
+        return softmax(self.predict_logits(faces, flip_tta=flip_tta))
 
     def predict(self, faces: np.ndarray) -> np.ndarray:
         """Predicted class indices, shape (N,)."""
