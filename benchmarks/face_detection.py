@@ -20,9 +20,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from moodtune.perception.faces import Face, detect_faces
+from moodtune.perception.faces import detect_faces
 from moodtune.training.data.fer2013 import load_fer2013
-from moodtune.training.data.photos import compose_photo
+from moodtune.training.data.photos import compose_photo, found_in_square
 
 DETECTORS = {
     "blazeface (tiled, default)": {"detector": "blazeface"},
@@ -65,13 +65,6 @@ def face_free_images(rng: np.random.Generator) -> list[np.ndarray]:
     return images
 
 
-def _hit(face: Face, square: tuple[int, int, int, int]) -> bool:
-    """A detection belongs to a placed face when its centre lies inside the face's square."""
-    x, y, w, h = face.box
-    sx, sy, side, _ = square
-    return sx <= x + w / 2 <= sx + side and sy <= y + h / 2 <= sy + side
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("../shared/data/fer2013/fer2013.csv.gz"))
@@ -87,11 +80,13 @@ def main() -> None:
 
     print(f"{'detector':<30} {'single':>8} {'group of 5':>11} {'false hits':>11} {'640x480 ms':>11}")
     for name, kwargs in DETECTORS.items():
-        found = sum(any(_hit(f, squares[0]) for f in detect_faces(scene, **kwargs)) for scene, squares in singles)
+        found = sum(
+            any(found_in_square(f.box, squares[0]) for f in detect_faces(scene, **kwargs)) for scene, squares in singles
+        )
         group_found = group_total = 0
         for scene, squares in groups:
             detected = detect_faces(scene, **kwargs)
-            group_found += sum(any(_hit(f, s) for f in detected) for s in squares)
+            group_found += sum(any(found_in_square(f.box, s) for f in detected) for s in squares)
             group_total += len(squares)
         false_hits = sum(len(detect_faces(image, **kwargs)) for image in empty)
         scene = singles[0][0]

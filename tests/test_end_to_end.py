@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from moodtune.affect import EMOTIONS
 from moodtune.delivery.cli import app
 from moodtune.training.data.fer2013 import load_fer2013
-from moodtune.training.data.photos import compose_photo
+from moodtune.training.data.photos import compose_photo, found_in_square
 
 runner = CliRunner()
 
@@ -18,16 +18,6 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def private_test(shared_data):
     return load_fer2013(shared_data / "fer2013" / "fer2013.csv.gz", "PrivateTest")
-
-
-def _inside(box, square) -> bool:
-    """A detection belongs to a placed face when its centre lies in the face's square.
-
-    (BlazeFace boxes span brows to chin, a quarter of the loosely framed FER square.)
-    """
-    x, y, w, h = box
-    sx, sy, side, _ = square
-    return sx <= x + w / 2 <= sx + side and sy <= y + h / 2 <= sy + side
 
 
 def _save(path, rgb) -> None:
@@ -50,7 +40,7 @@ def test_200_faces_in_photos_are_found_and_read(private_test, tmp_path):
         assert len(payload["tracks"]) == 5
         assert len(payload["faces"]) == 1, payload["faces"]
         face = payload["faces"][0]
-        if _inside(face["box"], placed):
+        if found_in_square(face["box"], placed):
             detected += 1
             correct += face["emotion"] == EMOTIONS[private_test.labels[i]]
     print(f"detected {detected}/200, correct {correct}/200")  # noqa: T201  (the figure the note reports)
@@ -74,7 +64,7 @@ def test_five_faces_are_all_reported_largest_first(private_test, tmp_path):
     areas = [f["box"][2] * f["box"][3] for f in faces]
     assert areas == sorted(areas, reverse=True)
     for square in placed:
-        assert sum(_inside(f["box"], square) for f in faces) == 1
+        assert sum(found_in_square(f["box"], square) for f in faces) == 1
     drawn = cv2.imread(str(annotated))
     assert drawn.shape == scene.shape
     assert np.abs(drawn.astype(int) - scene[..., ::-1].astype(int)).max() > 100  # boxes were drawn

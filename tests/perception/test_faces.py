@@ -4,20 +4,14 @@ import numpy as np
 import pytest
 
 from moodtune.errors import ImageError, InputError
-from moodtune.perception.faces import Face, create_detector, detect_faces, list_detectors
+from moodtune.perception.faces import create_detector, detect_faces, list_detectors
 from moodtune.training.data.fer2013 import load_fer2013
-from moodtune.training.data.photos import compose_photo
+from moodtune.training.data.photos import compose_photo, found_in_square
 
 
 @pytest.fixture(scope="module")
 def fer_faces(shared_data):
     return load_fer2013(shared_data / "fer2013" / "fer2013.csv.gz", "PrivateTest").images
-
-
-def _inside(face: Face, square) -> bool:
-    x, y, w, h = face.box
-    sx, sy, side, _ = square
-    return sx <= x + w / 2 <= sx + side and sy <= y + h / 2 <= sy + side
 
 
 def test_registry_lists_the_default_and_the_baseline():
@@ -46,7 +40,7 @@ def test_contract_on_a_face(name, fer_faces):
         x, y, w, h = face.box
         assert 0 <= x and 0 <= y and w > 0 and h > 0 and x + w <= 640 and y + h <= 480
     assert [f.area for f in faces] == sorted((f.area for f in faces), reverse=True)
-    assert _inside(faces[0], square)
+    assert found_in_square(faces[0].box, square)
 
 
 def test_blazeface_finds_most_placed_faces_with_landmarks(fer_faces):
@@ -55,7 +49,7 @@ def test_blazeface_finds_most_placed_faces_with_landmarks(fer_faces):
     for i in range(50):
         scene, (square,) = compose_photo(fer_faces[i : i + 1], rng)
         faces = detect_faces(scene)
-        found += any(_inside(f, square) for f in faces)
+        found += any(found_in_square(f.box, square) for f in faces)
         assert len(faces) <= 1, "one face in the photo, at most one box"
         for f in faces:
             assert 0.6 <= f.score <= 1 and len(f.landmarks) == 6
@@ -67,8 +61,8 @@ def test_tiles_find_small_faces_the_whole_photo_misses(fer_faces):
     scene, squares = compose_photo(fer_faces[10:15], rng, size=(1600, 900), face_side=(150, 180))
     tiled = detect_faces(scene)
     whole = detect_faces(scene, detector="blazeface_untiled")
-    assert sum(any(_inside(f, s) for f in tiled) for s in squares) > sum(
-        any(_inside(f, s) for f in whole) for s in squares
+    assert sum(any(found_in_square(f.box, s) for f in tiled) for s in squares) > sum(
+        any(found_in_square(f.box, s) for f in whole) for s in squares
     )
 
 

@@ -109,8 +109,15 @@ def test_class_activation_maps_equal_autograd_grad_cam(name):
 def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
     train, val = _faces(64, 8), _faces(16, 9)
     cfg = TrainConfig(
-        model_kwargs=TINY, epochs=6, batch_size=32, lr=0.05, bf16=False, schedule="plateau", plateau_patience=0,
-        class_weighting=True, patience=2,
+        model_kwargs=TINY,
+        epochs=6,
+        batch_size=32,
+        lr=0.05,
+        bf16=False,
+        schedule="plateau",
+        plateau_patience=0,
+        class_weighting=True,
+        patience=2,
     )
     history = fit(train, val, cfg, tmp_path)
     assert len(history) < 6 or history[-1].lr < 0.05, "plateaus halve the rate or stop the run"

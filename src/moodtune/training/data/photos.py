@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["compose_photo"]
+__all__ = ["compose_photo", "found_in_square"]
 
 
 def compose_photo(
@@ -48,3 +48,13 @@ def compose_photo(
         placed.append((x, y, side, side))
     scene += rng.normal(0, 3, scene.shape)
     return np.clip(scene, 0, 255).astype(np.uint8), placed
+
+
+def found_in_square(box: tuple[int, int, int, int], square: tuple[int, int, int, int]) -> bool:
+    """Whether a detector box (x, y, w, h) belongs to a face placed at ``square``: its centre lies inside.
+
+    IoU would not do: BlazeFace boxes span brows to chin, about a quarter of the loosely framed FER square.
+    """
+    x, y, w, h = box
+    sx, sy, side, _ = square
+    return sx <= x + w / 2 <= sx + side and sy <= y + h / 2 <= sy + side
