@@ -23,7 +23,7 @@ from .architectures import create_model
 from .augment import AugmentConfig, augment_batch
 from .data.fer2013 import FaceDataset
 
-__all__ = ["TrainConfig", "EpochStats", "fit", "load_checkpoint", "predict_logits"]
+__all__ = ["TrainConfig", "EpochStats", "fit", "load_checkpoint", "predict_logits", "teacher_targets"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,14 @@ class TrainConfig:
     plateau_patience: int = 4
     # Weight the loss by inverse class frequency (FER2013's disgust is 16× rarer than happy).
     class_weighting: bool = False
+    # Warm start: begin from these weights (a checkpoint of the same architecture) instead of random ones.
+    init_checkpoint: str | None = None
+    # Self-distillation: the targets become (1 - distill_weight) × label + distill_weight × the
+    # teacher's flip-averaged probabilities at distill_temperature, computed once on the clean images.
+    # On FER2013, whose labels are noisy, the teacher's soft targets act as a learned label smoothing.
+    teacher_checkpoint: str | None = None
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
     seed: int = 0
     bf16: bool = True  # bfloat16 autocast; ~2× faster on CPUs with AVX-512 BF16
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -51,6 +59,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.schedule not in ("onecycle", "plateau"):
             raise ValueError(f"schedule must be 'onecycle' or 'plateau', got {self.schedule!r}")
+        if not 0.0 <= self.distill_weight <= 1.0 or self.distill_temperature <= 0:
+            raise ValueError("distill_weight must lie in [0, 1] and distill_temperature be positive")
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,18 @@ def load_checkpoint(path: str | Path) -> tuple[torch.nn.Module, dict]:
     return model, ckpt
 
 
+def teacher_targets(checkpoint: str | Path, images: np.ndarray, temperature: float) -> np.ndarray:
+    """Soft targets of shape (n_samples, n_classes): the checkpoint's probabilities at ``temperature``,
+    averaged over the image and its mirror image."""
+    teacher, ckpt = load_checkpoint(checkpoint)
+    mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
+    logits = predict_logits(teacher, images, mean, std)
+    logits = (logits + predict_logits(teacher, np.ascontiguousarray(images[:, :, ::-1]), mean, std)) / 2
+    z = logits / temperature
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def fit(
     train: FaceDataset,
     val: FaceDataset,
@@ -125,8 +147,15 @@ def fit(
     y_train = torch.from_numpy(train.labels)
     # Soft targets (e.g. FER+ vote shares) when the data has them; accuracy is still counted on the labels.
     targets = torch.from_numpy(train.soft_labels).float() if train.soft_labels is not None else y_train
+    if cfg.teacher_checkpoint is not None:
+        hard = F.one_hot(y_train, 7).float() if targets.ndim == 1 else targets
+        soft = torch.from_numpy(teacher_targets(cfg.teacher_checkpoint, train.images, cfg.distill_temperature))
+        targets = (1 - cfg.distill_weight) * hard + cfg.distill_weight * soft.float()
 
     model = create_model(cfg.architecture, **cfg.model_kwargs)
+    if cfg.init_checkpoint is not None:
+        init_model, _ = load_checkpoint(cfg.init_checkpoint)
+        model.load_state_dict(init_model.state_dict())
     # memory_format is a valid keyword that the stubs do not list.
     model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     optimizer = torch.optim.SGD(

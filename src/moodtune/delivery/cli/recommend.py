@@ -1,0 +1,185 @@
+"""Listener commands: recommend from a photo, a text or a picked mood; explain a photo with heat maps."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from moodtune.errors import InputError, MoodtuneError
+
+from .app import (
+    EXIT_USAGE,
+    NoFaceError,
+    Strategy,
+    UnreadableTextError,
+    app,
+    err,
+    fail,
+    out,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from moodtune.pipeline import ImageAnalysis
+
+
+@app.command()
+def recommend(
+    image: Annotated[Path | None, typer.Option("--image", "-i", help="Photo to read the mood from.")] = None,
+    mood: Annotated[
+        str | None,
+        typer.Option("--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral."),
+    ] = None,
+    strategy: Annotated[
+        Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")
+    ] = Strategy.match,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of tracks.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG."),
+    ] = None,
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", help="Read the mood from this text (English), alone or with --image.")
+    ] = None,
+) -> None:
+    """Recommend songs for the mood in a photo, in a text, or for a mood you name.
+
+    Give exactly one of --image or --mood, or --text alone or with --image (face and text are
+    fused, weighted by their confidence). --mood with --text always wins: a picked mood overrides.
+    """
+    from moodtune.affect.fusion import fuse
+    from moodtune.music import track_links
+    from moodtune.perception.text import read_text_mood
+    from moodtune.pipeline import analyze_image
+    from moodtune.pipeline import recommend as recommend_tracks
+
+    if text is None and (image is None) == (mood is None):
+        err.print("error: give exactly one of --image or --mood, or --text (alone or with --image)")
+        raise typer.Exit(EXIT_USAGE)
+    if annotate is not None and image is None:
+        err.print("error: --annotate needs --image")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        faces: list[dict] = []
+        face_affect = None
+        text_mood = read_text_mood(text) if text is not None else None
+        if image is not None:
+            from moodtune.perception.images import decode_image
+
+            rgb = decode_image(image)
+            analysis = analyze_image(rgb, model=model)
+            if analysis.affect is None and mood is None and (text_mood is None or text_mood.affect is None):
+                raise NoFaceError(f"no face found in {image}; try a clearer, frontal photo, or name a --mood")
+            faces = [f.as_dict() for f in analysis.faces]
+            face_affect = analysis.affect
+            if annotate is not None:
+                _write_annotated(rgb, analysis, annotate)
+        if text_mood is not None and text_mood.affect is None:
+            if face_affect is None and mood is None:
+                raise UnreadableTextError(f"no mood could be read from the text: {text_mood.note}")
+            err.print(f"note: the text was not used: {text_mood.note}")
+        elif text_mood is not None and text_mood.note:
+            err.print(f"note: {text_mood.note}")
+        fused = fuse(faces=face_affect, text=text_mood.affect if text_mood else None, picked=mood)
+        tracks = recommend_tracks(fused.affect, strategy=strategy.value, k=k)
+    except MoodtuneError as exc:
+        fail(exc)
+
+    payload = {
+        "faces": faces,
+        "affect": fused.as_dict(),
+        "strategy": strategy.value,
+        "tracks": [
+            {
+                "title": r.track.title,
+                "artist": r.track.artist,
+                "year": r.track.year,
+                "genres": list(r.track.genres),
+                "valence": r.track.valence,
+                "arousal": r.track.arousal,
+                "score": round(r.score, 4),
+                "reason": r.reason,
+                "links": track_links(r.track),
+            }
+            for r in tracks
+        ],
+    }
+    if text_mood is not None:
+        payload["text"] = text_mood.as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    _print_recommendation(payload)
+
+
+def _write_annotated(rgb: np.ndarray, analysis: ImageAnalysis, path: Path) -> None:
+    import cv2
+
+    from moodtune.delivery.annotate import annotate_image
+
+    bgr = cv2.cvtColor(annotate_image(rgb, analysis), cv2.COLOR_RGB2BGR)
+    if not cv2.imwrite(str(path), bgr):
+        raise InputError(f"cannot write {path}: use a .png or .jpg name in an existing folder")
+
+
+def _print_recommendation(payload: dict) -> None:
+    affect = payload["affect"]
+    for i, face in enumerate(payload["faces"], start=1):
+        out.print(f"face {i} at {face['box']}: [bold]{face['emotion']}[/] ({face['confidence']:.0%})")
+    out.print(
+        f"mood: [bold]{affect['emotion']}[/] ({affect['confidence']:.0%}) · "
+        f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
+        f"strategy {payload['strategy']}"
+    )
+    if len(affect["sources"]) > 1:
+        out.print("sources: " + " · ".join(f"{s['source']} {s['weight']:.0%}" for s in affect["sources"]))
+    table = Table(show_lines=False)
+    for col in ("#", "track", "genres", "why", "listen"):
+        table.add_column(col)
+    for i, t in enumerate(payload["tracks"], start=1):
+        table.add_row(
+            str(i),
+            f"{t['title']} — {t['artist']}" + (f" ({t['year']})" if t["year"] else ""),
+            ", ".join(t["genres"][:3]),
+            t["reason"],
+            t["links"]["youtube"],
+        )
+    out.print(table)
+
+
+@app.command()
+def explain(
+    image: Annotated[Path, typer.Option("--image", "-i", help="Photo with one or more faces.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the photo with heat maps (.png/.jpg).")
+    ],
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Show where the model saw each face's emotion: a Grad-CAM heat map over every face."""
+    import cv2
+
+    from moodtune.delivery.annotate import overlay_heatmaps
+    from moodtune.perception.images import decode_image
+    from moodtune.pipeline import explain_image
+
+    try:
+        rgb = decode_image(image)
+        explanation = explain_image(rgb, model=model)
+        if not explanation.heatmaps:
+            raise NoFaceError(f"no face found in {image}; try a clearer, frontal photo")
+        drawn = cv2.cvtColor(overlay_heatmaps(rgb, explanation), cv2.COLOR_RGB2BGR)
+        if not cv2.imwrite(str(output), drawn):
+            raise InputError(f"cannot write {output}: use a .png or .jpg name in an existing folder")
+    except MoodtuneError as exc:
+        fail(exc)
+    for reading in explanation.analysis.faces:
+        out.print(f"face at {list(reading.face.box)}: {reading.affect.emotion} ({reading.affect.confidence:.0%})")
+    out.print(f"wrote {output}")

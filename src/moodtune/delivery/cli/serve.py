@@ -1,0 +1,56 @@
+"""Long-running commands: the web app and REST API, and the live camera loop."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from moodtune.errors import MoodtuneError
+
+from .app import (
+    EXIT_BAD_INPUT,
+    Strategy,
+    app,
+    err,
+    fail,
+    out,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 lets other devices in.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Run the web app and REST API; open http://HOST:PORT/ in a browser."""
+    from moodtune.delivery.api import serve as serve_app
+
+    try:
+        serve_app(host, port)
+    except MoodtuneError as exc:
+        fail(exc)
+
+
+@app.command()
+def live(
+    source: Annotated[str, typer.Option("--source", help="Camera index (0, 1, …) or a video file.")] = "0",
+    fps: Annotated[float, typer.Option(min=0.1, max=30, help="Frames analysed per second.")] = 4.0,
+    strategy: Annotated[Strategy, typer.Option("--strategy", "-s")] = Strategy.match,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="Tracks per playlist.")] = 5,
+    seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+) -> None:
+    """Follow your mood on a webcam or in a video, with a new playlist whenever it changes."""
+    from moodtune.delivery.live import run_live
+
+    try:
+        events = run_live(source, fps=fps, strategy=strategy.value, k=k, model=model, max_seconds=seconds, console=out)
+    except MoodtuneError as exc:
+        fail(exc)
+    if not events:
+        err.print(f"error: no frames could be read from {source}")
+        raise typer.Exit(EXIT_BAD_INPUT)
