@@ -1,6 +1,7 @@
 """A 1-epoch run on a tiny synthetic set, resume, ONNX export and its integrity check."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -8,11 +9,11 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from moodtune.errors import ModelError  # noqa: E402
-from moodtune.perception.expression import ExpressionModel  # noqa: E402
+from moodtune.perception.expression import ExpressionModel, face_region  # noqa: E402
 from moodtune.training.architectures import create_model, list_models  # noqa: E402
 from moodtune.training.data.fer2013 import FaceDataset  # noqa: E402
 from moodtune.training.export import check_onnx_matches_torch, export_onnx  # noqa: E402
-from moodtune.training.train import TrainConfig, fit, load_checkpoint  # noqa: E402
+from moodtune.training.train import TrainConfig, fit, load_checkpoint, teacher_targets  # noqa: E402
 
 TINY = {"widths": (4, 8, 8, 8), "depths": (1, 1, 1, 1)}
 
@@ -124,3 +125,44 @@ def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
     assert all(np.isfinite(h.train_loss) for h in history)
     with pytest.raises(ValueError, match="schedule"):
         TrainConfig(schedule="cosine")
+
+
+def test_warm_start_and_self_distillation(tmp_path):
+    train, val = _faces(64, 10), _faces(16, 11)
+    base = TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False)
+    fit(train, val, base, tmp_path / "teacher")
+    teacher = tmp_path / "teacher" / "best.pt"
+    soft = teacher_targets(teacher, train.images, temperature=2.0)
+    assert soft.shape == (64, 7) and np.allclose(soft.sum(axis=1), 1.0, atol=1e-5)
+    # A higher temperature flattens the teacher's distribution.
+    assert soft.max(axis=1).mean() > teacher_targets(teacher, train.images, temperature=8.0).max(axis=1).mean()
+
+    # Warm start: before any step the student equals the checkpoint it starts from.
+    cfg = replace(base, init_checkpoint=str(teacher), teacher_checkpoint=str(teacher), lr=1e-9)
+    fit(train, val, cfg, tmp_path / "student")
+    student, _ = load_checkpoint(tmp_path / "student" / "last.pt")
+    reference, _ = load_checkpoint(teacher)
+    for name, value in reference.state_dict().items():
+        if value.dtype.is_floating_point and "running" not in name:
+            assert torch.allclose(student.state_dict()[name], value, atol=1e-5), name
+    with pytest.raises(ValueError, match="distill_weight"):
+        TrainConfig(distill_weight=1.5)
+
+
+def test_upper_face_model_sees_only_the_top_half(tmp_path):
+    faces = np.arange(4 * 48 * 48, dtype=np.uint32).reshape(4, 48, 48).astype(np.uint8)
+    upper = face_region(faces, "upper")
+    assert upper.shape == faces.shape
+    assert np.array_equal(upper[:, ::2], faces[:, :24]) and np.array_equal(upper[:, 1::2], faces[:, :24])
+    with pytest.raises(ValueError, match="region"):
+        face_region(faces, "mouth")
+
+    train, val = _faces(64, 12), _faces(32, 13)
+    fit(train, val, TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False, face_region="upper"), tmp_path)
+    config = export_onnx(tmp_path / "best.pt", tmp_path / "eyes.onnx", check_images=val.images)
+    assert config.face_region == "upper"
+    model = ExpressionModel(tmp_path / "eyes.onnx")
+    # The lower half of the face cannot change an upper-region model's reading.
+    covered = val.images.copy()
+    covered[:, 24:] = 0
+    assert np.allclose(model.predict_logits(val.images), model.predict_logits(covered), atol=1e-5)

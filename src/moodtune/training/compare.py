@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from moodtune.affect import EMOTIONS
+from moodtune.perception.expression.crop import face_region
 
 from .data.fer2013 import FaceDataset
 from .metrics import classification_metrics
@@ -50,8 +51,9 @@ def _score(run: Path, test: FaceDataset) -> ComparisonRow:
     model, ckpt = load_checkpoint(run / "best.pt")
     cfg = ckpt["config"]
     history = json.loads((run / "history.json").read_text())
-    logits = predict_logits(model, test.images, cfg["mean"], cfg["std"])
-    mirrored = predict_logits(model, np.ascontiguousarray(test.images[:, :, ::-1]), cfg["mean"], cfg["std"])
+    faces = face_region(test.images, cfg.get("face_region", "full"))
+    logits = predict_logits(model, faces, cfg["mean"], cfg["std"])
+    mirrored = predict_logits(model, np.ascontiguousarray(faces[:, :, ::-1]), cfg["mean"], cfg["std"])
     single = classification_metrics(test.labels, _softmax(logits), EMOTIONS)
     tta = classification_metrics(test.labels, _softmax((logits + mirrored) / 2), EMOTIONS)
     return ComparisonRow(

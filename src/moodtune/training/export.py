@@ -18,7 +18,7 @@ import torch
 
 from moodtune.affect import EMOTIONS
 from moodtune.errors import ModelError
-from moodtune.perception.expression import ExpressionModel, ExpressionModelConfig
+from moodtune.perception.expression import ExpressionModel, ExpressionModelConfig, face_region
 
 from .train import load_checkpoint, predict_logits
 
@@ -53,8 +53,10 @@ def check_onnx_matches_torch(
     Raises ``ModelError`` unless max |Δlogit| ≤ ``max_abs_diff`` and the argmax
     agrees on at least ``min_agreement`` of the images.
     """
-    reference = predict_logits(torch_model, images, mean, std, bf16=False)
-    got = ExpressionModel(onnx_path).predict_logits(images)
+    exported = ExpressionModel(onnx_path)
+    # The ONNX wrapper crops its face region itself; torch gets the same pixels.
+    reference = predict_logits(torch_model, face_region(images, exported.config.face_region), mean, std, bf16=False)
+    got = exported.predict_logits(images)
     diff = float(np.abs(reference - got).max())
     agreement = float((reference.argmax(1) == got.argmax(1)).mean())
     report = {"n": int(len(images)), "max_abs_logit_diff": diff, "argmax_agreement": agreement}
@@ -98,6 +100,7 @@ def export_onnx(
         std=cfg["std"],
         crop_scale=crop_scale,
         crop_shift=crop_shift,
+        face_region=cfg.get("face_region", "full"),
         provenance={
             "exported": dt.date.today().isoformat(),
             "epoch": ckpt.get("epoch"),

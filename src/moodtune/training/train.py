@@ -12,12 +12,14 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from moodtune.perception.expression.crop import FACE_REGIONS, face_region
 
 from .architectures import create_model
 from .augment import AugmentConfig, augment_batch
@@ -52,6 +54,8 @@ class TrainConfig:
     teacher_checkpoint: str | None = None
     distill_weight: float = 0.5
     distill_temperature: float = 2.0
+    # "upper": train on the top half of each face only (brows and eyes), for covered mouths.
+    face_region: str = "full"
     seed: int = 0
     bf16: bool = True  # bfloat16 autocast; ~2× faster on CPUs with AVX-512 BF16
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -59,6 +63,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.schedule not in ("onecycle", "plateau"):
             raise ValueError(f"schedule must be 'onecycle' or 'plateau', got {self.schedule!r}")
+        if self.face_region not in FACE_REGIONS:
+            raise ValueError(f"face_region must be one of {FACE_REGIONS}, got {self.face_region!r}")
         if not 0.0 <= self.distill_weight <= 1.0 or self.distill_temperature <= 0:
             raise ValueError("distill_weight must lie in [0, 1] and distill_temperature be positive")
 
@@ -139,6 +145,9 @@ def fit(
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
+    full_faces = train.images  # the teacher, if any, saw whole faces
+    train = replace(train, images=face_region(train.images, cfg.face_region))
+    val = replace(val, images=face_region(val.images, cfg.face_region))
 
     # Normalisation statistics come from the training images and travel with the weights.
     mean = float(train.images.mean() / 255.0)
@@ -149,7 +158,7 @@ def fit(
     targets = torch.from_numpy(train.soft_labels).float() if train.soft_labels is not None else y_train
     if cfg.teacher_checkpoint is not None:
         hard = F.one_hot(y_train, 7).float() if targets.ndim == 1 else targets
-        soft = torch.from_numpy(teacher_targets(cfg.teacher_checkpoint, train.images, cfg.distill_temperature))
+        soft = torch.from_numpy(teacher_targets(cfg.teacher_checkpoint, full_faces, cfg.distill_temperature))
         targets = (1 - cfg.distill_weight) * hard + cfg.distill_weight * soft.float()
 
     model = create_model(cfg.architecture, **cfg.model_kwargs)

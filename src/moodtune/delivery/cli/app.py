@@ -67,6 +67,11 @@ class Schedule(StrEnum):
     plateau = "plateau"
 
 
+class FaceRegion(StrEnum):
+    full = "full"
+    upper_half = "upper"  # a member named ``upper`` would shadow ``str.upper``
+
+
 class Split(StrEnum):
     Training = "Training"
     PublicTest = "PublicTest"

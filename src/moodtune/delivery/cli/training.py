@@ -11,6 +11,7 @@ from moodtune.errors import MoodtuneError
 
 from .app import (
     EXIT_USAGE,
+    FaceRegion,
     FerPlusTargets,
     Schedule,
     Split,
@@ -55,6 +56,9 @@ def train(
     ] = None,
     distill_weight: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of the teacher in the targets.")] = 0.5,
     temperature: Annotated[float, typer.Option(min=0.1, help="Softmax temperature of the teacher.")] = 2.0,
+    region: Annotated[
+        FaceRegion, typer.Option(help="Face region the model sees: full, or upper (brows and eyes only).")
+    ] = FaceRegion.full,
 ) -> None:
     """Train an expression model on Training, selecting the best epoch on PublicTest. Needs torch (the train extra)."""
     try:
@@ -98,6 +102,7 @@ def train(
         teacher_checkpoint=None if teacher is None else str(teacher),
         distill_weight=distill_weight,
         distill_temperature=temperature,
+        face_region=region.value,
     )
     for checkpoint in (init, teacher):
         if checkpoint is not None and not checkpoint.is_file():

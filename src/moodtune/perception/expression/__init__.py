@@ -1,17 +1,19 @@
 """Facial expression: crop detected faces and classify them with a shipped ONNX model."""
 
-from .crop import crop_face, crop_square, to_gray
+from .crop import FACE_REGIONS, crop_face, crop_square, face_region, to_gray
 from .explain import explain_faces, heatmaps_from_cams, require_cams
 from .model_config import ExpressionModelConfig
 from .predictor import DEFAULT_MODEL, ExpressionModel, list_expression_models, load_expression_model, softmax
 
 __all__ = [
     "DEFAULT_MODEL",
+    "FACE_REGIONS",
     "ExpressionModel",
     "ExpressionModelConfig",
     "crop_face",
     "crop_square",
     "explain_faces",
+    "face_region",
     "heatmaps_from_cams",
     "list_expression_models",
     "require_cams",

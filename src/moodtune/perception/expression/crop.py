@@ -7,7 +7,10 @@ import numpy as np
 
 from .model_config import ExpressionModelConfig
 
-__all__ = ["crop_face", "crop_square", "to_gray"]
+__all__ = ["FACE_REGIONS", "crop_face", "crop_square", "face_region", "to_gray"]
+
+#: "upper" keeps the brows and eyes only: a model for faces whose mouth is covered (masks, hands).
+FACE_REGIONS = ("full", "upper")
 
 
 def to_gray(image_rgb: np.ndarray) -> np.ndarray:
@@ -44,3 +47,16 @@ def crop_face(gray: np.ndarray, box: tuple[int, int, int, int], cfg: ExpressionM
     patch = gray[y0 : y0 + s, x0 : x0 + s]
     interp = cv2.INTER_AREA if s > cfg.input_size else cv2.INTER_CUBIC
     return cv2.resize(patch, (cfg.input_size, cfg.input_size), interpolation=interp)
+
+
+def face_region(faces: np.ndarray, region: str) -> np.ndarray:
+    """The part of (N, S, S) uint8 face crops a model looks at, stretched back to (N, S, S).
+
+    ``"full"`` returns the faces unchanged; ``"upper"`` keeps the top half (rows
+    0 … S/2) and repeats each row twice, so every architecture's input size still fits.
+    """
+    if region == "full":
+        return faces
+    if region == "upper":
+        return np.repeat(faces[:, : faces.shape[1] // 2], 2, axis=1)
+    raise ValueError(f"face region must be one of {FACE_REGIONS}, got {region!r}")

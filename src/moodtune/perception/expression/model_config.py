@@ -31,6 +31,8 @@ class ExpressionModelConfig:
         than detector boxes).
     crop_shift : vertical offset of the crop centre, as a fraction of the box
         height (positive = down).
+    face_region : ``"full"``, or ``"upper"`` for a model that sees only the brows and eyes
+        (see ``crop.face_region``).
     outputs : ONNX output names: logits, the last feature maps, and per-class Grad-CAM maps.
     provenance : when and from what training run the file was made.
     """
@@ -43,6 +45,7 @@ class ExpressionModelConfig:
     std: float = 0.25
     crop_scale: float = 1.25
     crop_shift: float = 0.0
+    face_region: str = "full"
     outputs: tuple[str, ...] = ("logits", "features", "cams")
     provenance: dict = field(default_factory=dict)
 

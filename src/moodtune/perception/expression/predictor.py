@@ -17,6 +17,7 @@ import numpy as np
 
 from moodtune.errors import InputError, ModelError
 
+from .crop import face_region
 from .model_config import ExpressionModelConfig
 
 __all__ = ["ExpressionModel", "load_expression_model", "list_expression_models", "DEFAULT_MODEL", "softmax"]
@@ -75,7 +76,7 @@ class ExpressionModel:
             faces = faces[None]
         if faces.ndim != 3 or faces.shape[1:] != (size, size):
             raise InputError(f"expected faces of shape (N, {size}, {size}), got {faces.shape}")
-        x = faces.astype(np.float32) / 255.0
+        x = face_region(faces, self.config.face_region).astype(np.float32) / 255.0
         return ((x - self.config.mean) / self.config.std)[:, None]
 
     def infer(self, x: np.ndarray) -> dict[str, np.ndarray]:
