@@ -13,7 +13,7 @@ from moodtune.perception.expression import ExpressionModel, face_region  # noqa:
 from moodtune.training.architectures import create_model, list_models  # noqa: E402
 from moodtune.training.data.fer2013 import FaceDataset  # noqa: E402
 from moodtune.training.export import check_onnx_matches_torch, export_onnx  # noqa: E402
-from moodtune.training.train import TrainConfig, fit, load_checkpoint, teacher_targets  # noqa: E402
+from moodtune.training.train import TrainConfig, epoch_order, fit, load_checkpoint, teacher_targets  # noqa: E402
 
 TINY = {"widths": (4, 8, 8, 8), "depths": (1, 1, 1, 1)}
 
@@ -107,7 +107,8 @@ def test_class_activation_maps_equal_autograd_grad_cam(name):
         assert torch.allclose(cams[:, c], grad_cam, atol=1e-5)
 
 
-def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
+@pytest.mark.parametrize("balance", ["loss", "sampler"])
+def test_plateau_schedule_class_balance_and_early_stopping(tmp_path, balance):
     train, val = _faces(64, 8), _faces(16, 9)
     cfg = TrainConfig(
         model_kwargs=TINY,
@@ -117,7 +118,7 @@ def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
         bf16=False,
         schedule="plateau",
         plateau_patience=0,
-        class_weighting=True,
+        class_balance=balance,
         patience=2,
     )
     history = fit(train, val, cfg, tmp_path)
@@ -125,6 +126,19 @@ def test_plateau_schedule_class_weighting_and_early_stopping(tmp_path):
     assert all(np.isfinite(h.train_loss) for h in history)
     with pytest.raises(ValueError, match="schedule"):
         TrainConfig(schedule="cosine")
+    with pytest.raises(ValueError, match="class_balance"):
+        TrainConfig(class_balance="oversample")
+
+
+def test_balanced_sampler_evens_out_the_classes_seen():
+    rng = np.random.default_rng(14)
+    labels = np.where(rng.random(7000) < 0.9, 3, rng.integers(0, 7, 7000)).astype(np.int64)  # 90 % "happy"
+    gen = torch.Generator().manual_seed(0)
+    plain = epoch_order(labels, "none", gen).numpy()
+    assert sorted(plain.tolist()) == list(range(7000))
+    balanced = epoch_order(labels, "sampler", gen).numpy()
+    shares = np.bincount(labels[balanced], minlength=7) / len(balanced)
+    assert np.allclose(shares, 1 / 7, atol=0.03)
 
 
 def test_warm_start_and_self_distillation(tmp_path):

@@ -25,9 +25,20 @@ from .architectures import create_model
 from .augment import AugmentConfig, augment_batch
 from .data.fer2013 import FaceDataset
 
-__all__ = ["TrainConfig", "EpochStats", "fit", "load_checkpoint", "predict_logits", "teacher_targets"]
+__all__ = [
+    "TrainConfig",
+    "EpochStats",
+    "fit",
+    "load_checkpoint",
+    "predict_logits",
+    "teacher_targets",
+    "epoch_order",
+    "inverse_frequency",
+]
 
 log = logging.getLogger(__name__)
+
+CLASS_BALANCE = ("none", "loss", "sampler")
 
 
 @dataclass(frozen=True)
@@ -44,8 +55,10 @@ class TrainConfig:
     # plateau_patience epochs without a better val accuracy.
     schedule: str = "onecycle"
     plateau_patience: int = 4
-    # Weight the loss by inverse class frequency (FER2013's disgust is 16× rarer than happy).
-    class_weighting: bool = False
+    # FER2013's disgust is 16× rarer than happy. "loss": weight the loss by inverse class
+    # frequency; "sampler": draw each epoch's faces with probability ∝ 1 / class count (with
+    # replacement), so batches are balanced; "none": the data as it is.
+    class_balance: str = "none"
     # Warm start: begin from these weights (a checkpoint of the same architecture) instead of random ones.
     init_checkpoint: str | None = None
     # Self-distillation: the targets become (1 - distill_weight) × label + distill_weight × the
@@ -63,6 +76,8 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if self.schedule not in ("onecycle", "plateau"):
             raise ValueError(f"schedule must be 'onecycle' or 'plateau', got {self.schedule!r}")
+        if self.class_balance not in CLASS_BALANCE:
+            raise ValueError(f"class_balance must be one of {CLASS_BALANCE}, got {self.class_balance!r}")
         if self.face_region not in FACE_REGIONS:
             raise ValueError(f"face_region must be one of {FACE_REGIONS}, got {self.face_region!r}")
         if not 0.0 <= self.distill_weight <= 1.0 or self.distill_temperature <= 0:
@@ -112,6 +127,24 @@ def load_checkpoint(path: str | Path) -> tuple[torch.nn.Module, dict]:
     model.load_state_dict(ckpt["model"])
     model.eval()
     return model, ckpt
+
+
+def inverse_frequency(labels: np.ndarray, n_classes: int = 7) -> np.ndarray:
+    """Per-class weights of shape (n_classes,): n_samples / (n_classes · count), 0 for absent classes."""
+    counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
+    return np.where(counts > 0, counts.sum() / (n_classes * np.maximum(counts, 1)), 0.0)
+
+
+def epoch_order(labels: np.ndarray, class_balance: str, generator: torch.Generator) -> torch.Tensor:
+    """Indices of the faces one epoch visits, shape (n_samples,).
+
+    A shuffled permutation, or with ``class_balance="sampler"`` a draw with replacement in
+    which every class is equally likely.
+    """
+    if class_balance != "sampler":
+        return torch.randperm(len(labels), generator=generator)
+    weights = torch.from_numpy(inverse_frequency(labels)[labels])
+    return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
 
 
 def teacher_targets(checkpoint: str | Path, images: np.ndarray, temperature: float) -> np.ndarray:
@@ -180,10 +213,7 @@ def fit(
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer, mode="max", factor=0.5, patience=cfg.plateau_patience
         )
-    class_weight = None
-    if cfg.class_weighting:
-        counts = np.bincount(train.labels, minlength=7).astype(np.float64)
-        class_weight = torch.from_numpy(np.where(counts > 0, counts.sum() / (7 * np.maximum(counts, 1)), 0.0)).float()
+    class_weight = torch.from_numpy(inverse_frequency(train.labels)).float() if cfg.class_balance == "loss" else None
     history: list[EpochStats] = []
     best_acc, start_epoch = -1.0, 0
     if resume and (out / "last.pt").is_file():
@@ -202,7 +232,7 @@ def fit(
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.perf_counter()
         model.train()
-        order = torch.randperm(len(train), generator=gen)
+        order = epoch_order(train.labels, cfg.class_balance, gen)
         loss_sum, correct = 0.0, 0
         for step, start in enumerate(range(0, len(train), cfg.batch_size)):
             idx = order[start : start + cfg.batch_size]

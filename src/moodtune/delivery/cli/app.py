@@ -67,6 +67,12 @@ class Schedule(StrEnum):
     plateau = "plateau"
 
 
+class ClassBalance(StrEnum):
+    none = "none"
+    loss = "loss"
+    sampler = "sampler"
+
+
 class FaceRegion(StrEnum):
     full = "full"
     upper_half = "upper"  # a member named ``upper`` would shadow ``str.upper``

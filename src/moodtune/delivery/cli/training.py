@@ -11,6 +11,7 @@ from moodtune.errors import MoodtuneError
 
 from .app import (
     EXIT_USAGE,
+    ClassBalance,
     FaceRegion,
     FerPlusTargets,
     Schedule,
@@ -46,7 +47,9 @@ def train(
     schedule: Annotated[Schedule, typer.Option(help="One-cycle per batch, or halve the rate on plateaus.")] = (
         Schedule.onecycle
     ),
-    class_weighting: Annotated[bool, typer.Option(help="Weight the loss by inverse class frequency.")] = False,
+    class_balance: Annotated[
+        ClassBalance, typer.Option(help="Class imbalance: none, inverse-frequency loss weights, or a balanced sampler.")
+    ] = ClassBalance.none,
     patience: Annotated[int | None, typer.Option(help="Stop after this many epochs without a better val accuracy.")] = (
         None
     ),
@@ -96,7 +99,7 @@ def train(
         lr=lr,
         seed=seed,
         schedule=schedule.value,
-        class_weighting=class_weighting,
+        class_balance=class_balance.value,
         patience=patience,
         init_checkpoint=None if init is None else str(init),
         teacher_checkpoint=None if teacher is None else str(teacher),
