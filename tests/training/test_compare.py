@@ -29,3 +29,18 @@ def test_compare_trains_scores_and_writes_the_table(tmp_path, monkeypatch):
     assert CliRunner().invoke(app, [*args, *archs, "--epochs", "1"]).exit_code == 0
     assert (tmp_path / "runs" / "compact_cnn" / "best.pt").stat().st_mtime == mtime, "finished runs are reused"
     assert CliRunner().invoke(app, [*args, "--arch", "nope"]).exit_code == 2
+    assert CliRunner().invoke(app, args).exit_code == 2, "nothing to compare"
+
+    # Finished runs made with other choices are scored as they are, their choices named.
+    train_args = ["train", "--data", str(data), "--out", str(tmp_path / "runs" / "balanced"), "--epochs", "1"]
+    assert CliRunner().invoke(app, [*train_args, "--class-balance", "loss"]).exit_code == 0
+    result = CliRunner().invoke(
+        app, [*args, "--run", str(tmp_path / "runs" / "balanced"), "--run", str(tmp_path / "runs" / "compact_cnn")]
+    )
+    assert result.exit_code == 0, result.output
+    table = (tmp_path / "cmp" / "comparison.md").read_text()
+    assert (
+        "| balanced | compact_cnn | class_balance=loss |" in table
+        and "| compact_cnn | compact_cnn | defaults |" in table
+    )
+    assert CliRunner().invoke(app, [*args, "--run", str(tmp_path / "nowhere")]).exit_code == 2

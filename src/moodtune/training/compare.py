@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +23,16 @@ from .metrics import classification_metrics
 from .reports import pyplot
 from .train import TrainConfig, fit, load_checkpoint, predict_logits
 
-__all__ = ["ComparisonRow", "compare_architectures", "write_comparison"]
+__all__ = ["ComparisonRow", "compare_architectures", "score_run", "write_comparison"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ComparisonRow:
+    run: str  # the run folder's name
     architecture: str
+    setup: str  # the training choices that differ from TrainConfig's defaults, e.g. "class_balance=loss"
     parameters: int
     epochs: int
     best_epoch: int
@@ -40,6 +42,22 @@ class ComparisonRow:
     macro_f1: float
     accuracy_tta: float
     macro_f1_tta: float
+    worst_class: str  # the class with the lowest recall, and that recall (single view)
+    worst_recall: float
+
+
+# Settings that every run has its own value of, or that only locate files: not "choices".
+_NOT_A_CHOICE = {"architecture", "epochs", "mean", "std", "init_checkpoint", "teacher_checkpoint"}
+
+
+def _setup(cfg: dict) -> str:
+    defaults = asdict(TrainConfig())
+    choices = [f"{k}={v}" for k, v in cfg.items() if k not in _NOT_A_CHOICE and k in defaults and v != defaults[k]]
+    if cfg.get("init_checkpoint"):
+        choices.append("warm start")
+    if cfg.get("teacher_checkpoint"):
+        choices.append(f"distilled (weight {cfg['distill_weight']}, T {cfg['distill_temperature']})")
+    return ", ".join(choices) or "defaults"
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -47,7 +65,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _score(run: Path, test: FaceDataset) -> ComparisonRow:
+def score_run(run: Path, test: FaceDataset) -> ComparisonRow:
+    """Score a finished run folder's ``best.pt`` on ``test``, single view and with flip TTA."""
     model, ckpt = load_checkpoint(run / "best.pt")
     cfg = ckpt["config"]
     history = json.loads((run / "history.json").read_text())
@@ -56,8 +75,12 @@ def _score(run: Path, test: FaceDataset) -> ComparisonRow:
     mirrored = predict_logits(model, np.ascontiguousarray(faces[:, :, ::-1]), cfg["mean"], cfg["std"])
     single = classification_metrics(test.labels, _softmax(logits), EMOTIONS)
     tta = classification_metrics(test.labels, _softmax((logits + mirrored) / 2), EMOTIONS)
+    recalls = {name: single["per_class"][name]["recall"] for name in EMOTIONS}
+    worst = min(recalls, key=recalls.__getitem__)
     return ComparisonRow(
+        run=run.name,
         architecture=cfg["architecture"],
+        setup=_setup(cfg),
         parameters=sum(p.numel() for p in model.parameters()),
         epochs=len(history),
         best_epoch=int(ckpt["epoch"]),
@@ -67,6 +90,8 @@ def _score(run: Path, test: FaceDataset) -> ComparisonRow:
         macro_f1=single["macro_f1"],
         accuracy_tta=tta["accuracy"],
         macro_f1_tta=tta["macro_f1"],
+        worst_class=worst,
+        worst_recall=recalls[worst],
     )
 
 
@@ -88,7 +113,7 @@ def compare_architectures(
             log.info("training %s in %s", name, run)
             cfg = TrainConfig(**{**base_config.__dict__, "architecture": name})
             fit(train, val, cfg, run, resume=True)
-        rows.append(_score(run, test))
+        rows.append(score_run(run, test))
     return rows
 
 
@@ -97,29 +122,30 @@ def write_comparison(rows: list[ComparisonRow], out_dir: str | Path, *, command:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     lines = [
-        "# Architecture comparison",
+        "# Model comparison",
         "",
-        f"Trained on FER2013 Training, best epoch selected on PublicTest, scored on {split}.",
+        f"Trained on FER2013 Training, best epoch selected on PublicTest, scored on {split} "
+        "(single view, and with horizontal-flip TTA). Training minutes are wall-clock on the machine that trained.",
         "",
         "```bash",
         command,
         "```",
         "",
-        "| architecture | parameters | epochs (best) | training minutes | PublicTest acc. | accuracy | macro-F1 "
-        "| accuracy, flip TTA | macro-F1, flip TTA |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| run | architecture | setup | parameters | epochs (best) | training minutes | PublicTest acc. | accuracy "
+        "| macro-F1 | accuracy, flip TTA | macro-F1, flip TTA | lowest recall |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in sorted(rows, key=lambda r: -r.accuracy):
         lines.append(
-            f"| {r.architecture} | {r.parameters / 1e6:.2f} M | {r.epochs} ({r.best_epoch}) | {r.train_minutes:.1f} "
-            f"| {r.val_accuracy:.4f} | {r.accuracy:.4f} | {r.macro_f1:.4f} "
-            f"| {r.accuracy_tta:.4f} | {r.macro_f1_tta:.4f} |"
+            f"| {r.run} | {r.architecture} | {r.setup} | {r.parameters / 1e6:.2f} M | {r.epochs} ({r.best_epoch}) "
+            f"| {r.train_minutes:.1f} | {r.val_accuracy:.4f} | {r.accuracy:.4f} | {r.macro_f1:.4f} "
+            f"| {r.accuracy_tta:.4f} | {r.macro_f1_tta:.4f} | {r.worst_class} {r.worst_recall:.3f} |"
         )
     lines += ["", "![accuracy and macro-F1 per architecture](comparison.png)", ""]
     (out / "comparison.md").write_text("\n".join(lines))
 
     plt = pyplot()
-    names = [r.architecture for r in rows]
+    names = [r.run for r in rows]
     x = np.arange(len(rows))
     fig, ax = plt.subplots(figsize=(1.8 * len(rows) + 3, 4), dpi=120)
     for offset, (label, values) in zip(

@@ -140,24 +140,37 @@ def train(
 @app.command()
 def compare(
     data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
-    arch: Annotated[list[str], typer.Option("--arch", help="Architecture to compare; repeat the option.")],
-    runs: Annotated[Path, typer.Option(help="Run folders live in RUNS/<arch>; missing ones are trained.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.md and comparison.png.")],
+    arch: Annotated[
+        list[str] | None, typer.Option("--arch", help="Architecture to train (or load) in RUNS/<arch>; repeatable.")
+    ] = None,
+    runs: Annotated[Path, typer.Option(help="Where the --arch runs live; missing ones are trained.")] = Path("runs"),
+    run: Annotated[
+        list[Path] | None, typer.Option("--run", help="A finished run folder to score as it is; repeatable.")
+    ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Epochs for runs that still need training.")] = 60,
     split: Annotated[Split, typer.Option(help="Split to score every model on.")] = Split.PrivateTest,
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
 ) -> None:
-    """Train or load several architectures on the same splits and write one comparison table (needs torch)."""
+    """Compare models on the same splits in one table: architectures trained alike, or finished runs (needs torch)."""
     try:
         import torch
     except ImportError:
         err.print("error: comparing needs torch: pip install -e '.[train]'")
         raise typer.Exit(EXIT_USAGE) from None
     from moodtune.training.architectures import list_models
-    from moodtune.training.compare import compare_architectures, write_comparison
+    from moodtune.training.compare import compare_architectures, score_run, write_comparison
     from moodtune.training.data.fer2013 import load_fer2013
     from moodtune.training.train import TrainConfig
 
+    arch, run = arch or [], run or []
+    if not arch and not run:
+        err.print("error: name at least one --arch or --run")
+        raise typer.Exit(EXIT_USAGE)
+    missing = [str(r) for r in run if not (r / "best.pt").is_file() or not (r / "history.json").is_file()]
+    if missing:
+        err.print(f"error: not a finished run folder (best.pt and history.json): {', '.join(missing)}")
+        raise typer.Exit(EXIT_USAGE)
     unknown = sorted(set(arch) - set(list_models()))
     if unknown:
         err.print(f"error: unknown architecture(s) {unknown}; choose from {', '.join(list_models())}")
@@ -165,19 +178,21 @@ def compare(
     if threads:
         torch.set_num_threads(threads)
     try:
-        train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
-        rows = compare_architectures(
-            arch, train_set, val_set, load_fer2013(data, split.value), runs, TrainConfig(epochs=epochs)
-        )
+        test_set = load_fer2013(data, split.value)
+        rows = []
+        if arch:
+            train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
+            rows = compare_architectures(arch, train_set, val_set, test_set, runs, TrainConfig(epochs=epochs))
+        rows += [score_run(r, test_set) for r in run]
+        trained = [*(f"--arch {a}" for a in arch), f"--runs {runs}", f"--epochs {epochs}"] if arch else []
         command = "moodtune compare " + " ".join(
-            [f"--data {data}", *(f"--arch {a}" for a in arch), f"--runs {runs}", f"--out {out_dir}"]
-            + [f"--epochs {epochs}", f"--split {split.value}"]
+            [f"--data {data}", *trained, *(f"--run {r}" for r in run), f"--split {split.value}", f"--out {out_dir}"]
         )
         report = write_comparison(rows, out_dir, command=command, split=split.value)
     except MoodtuneError as exc:
         fail(exc)
     for row in rows:
-        out.print(f"{row.architecture}: accuracy {row.accuracy:.4f}, macro-F1 {row.macro_f1:.4f}")
+        out.print(f"{row.run} ({row.architecture}): accuracy {row.accuracy:.4f}, macro-F1 {row.macro_f1:.4f}")
     out.print(f"wrote {report}")
 
 
