@@ -150,6 +150,7 @@ def compare(
     ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Epochs for runs that still need training.")] = 60,
     split: Annotated[Split, typer.Option(help="Split to score every model on.")] = Split.PrivateTest,
+    limit: Annotated[int | None, typer.Option(help="Train the --arch runs on the first N training faces only.")] = None,
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
 ) -> None:
     """Compare models on the same splits in one table: architectures trained alike, or finished runs (needs torch)."""
@@ -182,9 +183,12 @@ def compare(
         rows = []
         if arch:
             train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
+            if limit:
+                train_set = train_set.subset(slice(0, limit))
             rows = compare_architectures(arch, train_set, val_set, test_set, runs, TrainConfig(epochs=epochs))
         rows += [score_run(r, test_set) for r in run]
         trained = [*(f"--arch {a}" for a in arch), f"--runs {runs}", f"--epochs {epochs}"] if arch else []
+        trained += [f"--limit {limit}"] if arch and limit else []
         command = "moodtune compare " + " ".join(
             [f"--data {data}", *trained, *(f"--run {r}" for r in run), f"--split {split.value}", f"--out {out_dir}"]
         )
