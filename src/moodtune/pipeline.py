@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from moodtune.perception.expression import (
 from moodtune.perception.faces import Face, detect_faces
 from moodtune.perception.images import decode_image
 from moodtune.perception.text import TextMood
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["FaceReading", "ImageAnalysis", "ImageExplanation", "analyze_image", "explain_image", "recommend"]
 
@@ -145,15 +149,22 @@ def recommend(
     mood: str | AffectState | ImageAnalysis | TextMood | FusedAffect,
     *,
     strategy: str = "match",
+    target: str | None = None,
     k: int = 5,
+    user_id: str | None = None,
     catalog: Catalog | None = None,
     mapping: EmotionMapping | None = None,
+    db: Engine | None = None,
 ) -> list[Recommendation]:
     """Songs for a mood: an emotion name (``"sad"``), an ``AffectState``, an ``ImageAnalysis``,
     a ``TextMood`` (from ``read_text_mood``) or a ``FusedAffect`` (from ``moodtune.affect.fusion.fuse``).
 
     ``strategy`` is ``"match"`` (stay with the feeling), ``"uplift"`` (towards
-    positive valence) or ``"calm"`` (towards low arousal).
+    positive valence), ``"calm"`` (towards low arousal) or ``"journey"`` (a playlist in
+    playing order from the mood to ``target``: an emotion name or ``calm``, ``content``,
+    ``energetic``; default happy for a negative mood, calm otherwise). ``user_id``
+    personalises the list with that listener's stored likes, skips and ratings (in ``db``,
+    default the feedback database). See ``moodtune.music.recommend`` for the rest.
     """
     if isinstance(mood, ImageAnalysis):
         if mood.affect is None:
@@ -169,4 +180,6 @@ def recommend(
         affect = AffectState.from_emotion(mood)
     else:
         affect = mood
-    return recommend_for_affect(affect, strategy=strategy, k=k, catalog=catalog, mapping=mapping)
+    return recommend_for_affect(
+        affect, catalog, strategy=strategy, target=target, k=k, user_id=user_id, mapping=mapping, db=db
+    )

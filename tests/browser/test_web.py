@@ -347,3 +347,43 @@ def test_without_the_model_the_page_says_so_and_moods_still_work(browser, tmp_pa
         expect(page.locator("#notice")).to_be_visible()
         shoot(page, "12-no-model-notice")
         context.close()
+
+
+# --- journeys and playlist export ------------------------------------------------------------------------
+
+
+def test_journey_plays_in_order_to_the_picked_target_and_saves_as_m3u(page, shoot):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page.goto("/")
+    expect(page.locator("#journey-target-row")).to_be_hidden()
+    page.select_option("#mood-select", "sad")
+    expect(page.locator("#playlist li")).to_have_count(6)
+    expect(page.locator("#playlist-summary")).to_be_hidden()
+    expect(page.locator(".track-waypoint")).to_have_count(0)
+
+    page.click("label[for=strategy-journey]")
+    expect(page.locator("#journey-target-row")).to_be_visible()
+    expect(page.locator("#playlist-summary")).to_contain_text("A journey in 6 steps towards happy")
+    reasons = page.locator("#playlist .track-reason")
+    expect(reasons.first).to_contain_text("Step 1 of 6, where you are")
+    expect(reasons.nth(5)).to_contain_text("Step 6 of 6")
+    expect(page.locator("#playlist .track-waypoint")).to_have_count(6)
+    expect(page.locator("#playlist .track-waypoint").first).to_have_text("Step 1 aims at valence −0.63 · arousal −0.27")
+    shoot(page, "15-journey-to-happy")
+
+    page.select_option("#journey-target", "calm")
+    expect(page.locator("#playlist-summary")).to_contain_text("towards calm")
+    expect(reasons.nth(5)).to_contain_text("calm")
+    titles = page.locator("#playlist .track-title").all_inner_texts()
+    with page.expect_download() as download:
+        page.click("#export-m3u")
+    assert download.value.suggested_filename == "moodtune-journey.m3u"
+    text = open(download.value.path(), encoding="utf-8").read()
+    lines = text.splitlines()
+    assert lines[0] == "#EXTM3U" and lines[1].endswith("to calm")
+    assert [line.split(" - ", 1)[1] for line in lines[2::2]] == titles  # the list shown, in the same order
+    shoot(page, "16-journey-to-calm")
+
+    page.click("label[for=strategy-match]")
+    expect(page.locator("#journey-target-row")).to_be_hidden()
+    expect(page.locator("#playlist .track-waypoint")).to_have_count(0)

@@ -30,7 +30,7 @@ def test_health_reports_model_and_catalog(client):
     assert body["model"] == {"name": "compact_cnn", "loaded": True, "error": None}
     assert body["catalog_size"] == len(starter_catalog()) > 100
     assert body["emotions"] == list(EMOTIONS)
-    assert body["strategies"] == ["match", "uplift", "calm"]
+    assert body["strategies"] == ["match", "uplift", "calm", "journey"]
     assert body["max_upload_bytes"] == 10 * 1024 * 1024
 
 

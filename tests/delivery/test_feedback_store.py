@@ -6,10 +6,12 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from moodtune.errors import InputError
 from moodtune.music.feedback import (
+    RATINGS,
     default_database_url,
     feedback_events,
     feedback_for,
@@ -69,7 +71,7 @@ def test_a_second_connection_sees_the_data(db_url):
 def test_the_table_holds_no_image_or_embedding(db_url):
     db = open_feedback_db(db_url)
     columns = {c["name"]: str(c["type"]) for c in inspect(db).get_columns(feedback_events.name)}
-    assert set(columns) == {"id", "user_id", "track_id", "action", "emotion", "created_at"}
+    assert set(columns) == {"id", "user_id", "track_id", "action", "emotion", "created_at", "rating"}
     assert not any("BLOB" in t or "BINARY" in t for t in columns.values())
     assert inspect(db).get_table_names() == ["feedback_events"]
 
@@ -83,6 +85,12 @@ def test_the_table_holds_no_image_or_embedding(db_url):
         {"user_id": "u", "track_id": "t" * 201, "action": "like"},
         {"user_id": "u", "track_id": "t", "action": "love"},
         {"user_id": "u", "track_id": "t", "action": "like", "emotion": "glee"},
+        {"user_id": "u", "track_id": "t", "action": "rate"},
+        {"user_id": "u", "track_id": "t", "action": "rate", "rating": 0},
+        {"user_id": "u", "track_id": "t", "action": "rate", "rating": 6},
+        {"user_id": "u", "track_id": "t", "action": "rate", "rating": True},
+        {"user_id": "u", "track_id": "t", "action": "rate", "rating": 4.0},
+        {"user_id": "u", "track_id": "t", "action": "like", "rating": 5},
     ],
 )
 def test_refuses_bad_values(db_url, kwargs):
@@ -109,3 +117,67 @@ def test_default_database_is_used_without_a_db_argument(data_dir):
     record_feedback("me", "a--b", "like")
     assert [e.track_id for e in feedback_for("me")] == ["a--b"]
     assert (data_dir / "moodtune.db").is_file()
+
+
+def test_ratings_are_stored_and_read_back(db_url):
+    db = open_feedback_db(db_url)
+    for rating in RATINGS:
+        event = record_feedback("rater", f"t{rating}", "rate", "neutral", rating=rating, db=db)
+        assert event.rating == rating and event.action == "rate"
+    record_feedback("rater", "t9", "like", db=db)
+    events = feedback_for("rater", db=db)
+    assert [(e.action, e.rating) for e in events] == [("like", None)] + [("rate", r) for r in reversed(RATINGS)]
+
+
+def test_the_database_itself_refuses_a_rating_without_rate(db_url):
+    db = open_feedback_db(db_url)
+    bad = (
+        "INSERT INTO feedback_events (user_id, track_id, action, created_at, rating) "
+        "VALUES ('u', 't', :action, '2026-01-01 00:00:00', :rating)"
+    )
+    for action, rating in (("like", 4), ("rate", None), ("rate", 9), ("love", None)):
+        with pytest.raises(IntegrityError), db.begin() as conn:
+            conn.execute(text(bad), {"action": action, "rating": rating})
+
+
+_V1_TABLE = {
+    "sqlite": "id INTEGER NOT NULL PRIMARY KEY",
+    "postgresql": "id SERIAL NOT NULL PRIMARY KEY",
+}
+
+
+def test_a_database_from_before_ratings_is_upgraded_in_place(db_url):
+    """The first schema had no rating column and a check allowing only like/skip; its rows survive."""
+    engine = open_feedback_db(db_url)
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"CREATE TABLE feedback_events ({_V1_TABLE[engine.dialect.name]}, user_id VARCHAR(64) NOT NULL, "
+                "track_id VARCHAR(200) NOT NULL, action VARCHAR(8) NOT NULL, emotion VARCHAR(16), "
+                "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
+                "CONSTRAINT ck_feedback_action CHECK (action IN ('like', 'skip')))"
+            )
+        )
+        conn.execute(text("CREATE INDEX ix_feedback_events_user_id ON feedback_events (user_id)"))
+        conn.execute(
+            text(
+                "INSERT INTO feedback_events (user_id, track_id, action, emotion, created_at) VALUES "
+                "('old', 'a', 'like', 'sad', '2025-05-01 10:00:00+00'), "
+                "('old', 'b', 'skip', NULL, '2025-05-02 10:00:00+00')"
+            )
+        )
+    engine.dispose()
+
+    db = open_feedback_db(db_url)
+    assert {c["name"] for c in inspect(db).get_columns("feedback_events")} >= {"rating"}
+    assert inspect(db).get_table_names() == ["feedback_events"]
+    assert [i["column_names"] for i in inspect(db).get_indexes("feedback_events")] == [["user_id"]]
+    kept = feedback_for("old", db=db)
+    assert [(e.id, e.track_id, e.action, e.emotion, e.rating) for e in kept] == [
+        (2, "b", "skip", None, None),
+        (1, "a", "like", "sad", None),
+    ]
+    new = record_feedback("old", "c", "rate", "happy", rating=5, db=db)
+    assert new.id == 3  # ids continue after the kept rows
+    assert [e.rating for e in feedback_for("old", db=open_feedback_db(db_url))] == [5, None, None]

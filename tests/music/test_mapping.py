@@ -124,7 +124,7 @@ def test_default_mapping_honours_the_environment(tmp_path: Path, monkeypatch) ->
 
 def test_an_edited_mapping_changes_the_recommendations(tmp_path: Path, monkeypatch) -> None:
     # Same mood coordinates, so only the genre preference can separate them.
-    catalog = Catalog((_track("a", "polka"), _track("b", "pop")))
+    catalog = Catalog.from_tracks((_track("a", "polka"), _track("b", "pop")))
     happy = AffectState.from_emotion("happy")
     monkeypatch.delenv(MAPPING_ENV_VAR, raising=False)
     assert recommend(happy, k=1, catalog=catalog)[0].track.id == "b"

@@ -107,7 +107,7 @@ def test_calm_is_quieter_than_match() -> None:
 
 def test_reasons_name_the_factors() -> None:
     v, a = SAD.valence, SAD.arousal
-    catalog = Catalog(
+    catalog = Catalog.from_tracks(
         (
             _track("fit", v, a, genres=("soft", "blues"), pop=0.9),
             _track("far", 0.9, 0.9, genres=("polka",), pop=0.1),
@@ -131,7 +131,7 @@ def test_one_artist_with_many_perfect_fits_gets_one_slot() -> None:
     v, a = SAD.valence, SAD.arousal
     prolific = [_track(f"p{i}", v, a, artist="Prolific", genres=("soft",), pop=1.0) for i in range(6)]
     others = [_track(f"o{i}", v + 0.1 * (i + 1), a, genres=("classical",)) for i in range(6)]
-    catalog = Catalog(tuple(prolific + others))
+    catalog = Catalog.from_tracks(tuple(prolific + others))
     recs = recommend(SAD, k=5, catalog=catalog, mapping=MAPPING)
     assert len(recs) == 5
     assert Counter(r.track.artist for r in recs)["Prolific"] == 1
@@ -142,7 +142,7 @@ def test_one_artist_with_many_perfect_fits_gets_one_slot() -> None:
 
 def test_featured_artists_count_toward_the_limit() -> None:
     v, a = SAD.valence, SAD.arousal
-    catalog = Catalog(
+    catalog = Catalog.from_tracks(
         (
             _track("a", v, a, artist="Solo"),
             _track("b", v, a, artist="Guest, solo"),
@@ -154,13 +154,13 @@ def test_featured_artists_count_toward_the_limit() -> None:
 
 
 def test_fewer_than_k_when_the_artist_limit_runs_out() -> None:
-    catalog = Catalog(tuple(_track(f"t{i}", 0.0, 0.0, artist="Only One") for i in range(4)))
+    catalog = Catalog.from_tracks(tuple(_track(f"t{i}", 0.0, 0.0, artist="Only One") for i in range(4)))
     assert len(recommend(SAD, k=3, catalog=catalog, mapping=MAPPING)) == 1
 
 
 def test_repeated_primary_genre_is_penalised() -> None:
     v, a = SAD.valence, SAD.arousal
-    catalog = Catalog(
+    catalog = Catalog.from_tracks(
         (
             _track("a1", v, a, genres=("soft",)),
             _track("a2", v, a, genres=("soft",)),
@@ -175,8 +175,8 @@ def test_repeated_primary_genre_is_penalised() -> None:
 
 def test_ties_break_by_track_id_whatever_the_catalog_order() -> None:
     tracks = [_track(id, 0.0, 0.0, genres=()) for id in ("m", "b", "x", "a", "k")]
-    forward = recommend(SAD, k=5, catalog=Catalog(tuple(tracks)), mapping=MAPPING)
-    backward = recommend(SAD, k=5, catalog=Catalog(tuple(reversed(tracks))), mapping=MAPPING)
+    forward = recommend(SAD, k=5, catalog=Catalog.from_tracks(tuple(tracks)), mapping=MAPPING)
+    backward = recommend(SAD, k=5, catalog=Catalog.from_tracks(tuple(reversed(tracks))), mapping=MAPPING)
     assert [r.track.id for r in forward] == ["a", "b", "k", "m", "x"]
     assert forward == backward
 
@@ -205,7 +205,7 @@ def test_k_bounds_are_inclusive() -> None:
         ({"max_per_artist": 0}, InputError),
         ({"catalog": ["not", "a", "catalog"]}, InputError),
         ({"mapping": {"happy": ["pop"]}}, InputError),
-        ({"catalog": Catalog(())}, CatalogError),
+        ({"catalog": Catalog.from_tracks(())}, CatalogError),
     ],
 )
 def test_other_bad_arguments(kwargs: dict, error: type[Exception]) -> None:
@@ -252,7 +252,7 @@ def test_partial_scan_matches_a_full_greedy_scan(cap: int) -> None:
         )
         for i in range(1500)
     )
-    catalog = Catalog(tracks)
+    catalog = Catalog.from_tracks(tracks)
     total = score_tracks(catalog, (SAD.valence, SAD.arousal), MAPPING.genre_weights({"sad": 1.0})).total
     picks = select_diverse(catalog, total, 25, max_per_artist=cap)
     assert [i for i, _ in picks] == _reference_greedy(catalog, total, 25, cap)

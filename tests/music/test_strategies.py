@@ -1,4 +1,4 @@
-"""Strategies: match stays put, uplift brightens by one gentle step, calm quietens."""
+"""Strategies: match stays put, uplift brightens by one gentle step, calm quietens (journey: test_journey)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ ALL_STATES = [AffectState.from_emotion(e) for e in EMOTIONS] + [
 ]
 
 
-def test_strategies_are_the_three_documented() -> None:
-    assert STRATEGIES == ("match", "uplift", "calm")
+def test_strategies_are_the_four_documented() -> None:
+    assert STRATEGIES == ("match", "uplift", "calm", "journey")
 
 
 @pytest.mark.parametrize("state", ALL_STATES)

@@ -22,7 +22,7 @@ from rich.console import Console
 from moodtune.affect import AffectState
 from moodtune.affect.smoothing import MoodSmoother
 from moodtune.errors import ImageError, InputError
-from moodtune.music import Recommendation
+from moodtune.music import Catalog, Recommendation
 from moodtune.pipeline import analyze_image, recommend
 
 __all__ = ["LiveEvent", "open_source", "run_live"]
@@ -107,6 +107,7 @@ def run_live(
     smoother: MoodSmoother | None = None,
     console: Console | None = None,
     on_event: Callable[[LiveEvent], None] | None = None,
+    catalog: Catalog | None = None,
 ) -> list[LiveEvent]:
     """Follow the mood in a video source until it ends, ``max_seconds`` pass, or Ctrl-C.
 
@@ -120,6 +121,7 @@ def run_live(
     smoother : how readings become a mood; default ``MoodSmoother()``.
     console : a ``rich.console.Console`` to print the timeline on; None prints nothing.
     on_event : called with every ``LiveEvent`` as it happens.
+    catalog : the tracks to recommend from; None uses the starter catalog.
 
     Returns
     -------
@@ -132,7 +134,8 @@ def run_live(
     """
     if not fps > 0:
         raise InputError(f"fps must be positive, got {fps}")
-    recommend(AffectState.from_emotion("neutral"), strategy=strategy, k=k)  # validates strategy and k up front
+    # Validates strategy, k and the catalog up front.
+    recommend(AffectState.from_emotion("neutral"), strategy=strategy, k=k, catalog=catalog)
     smoother = smoother or MoodSmoother()
     capture, is_file = open_source(source)
     events: list[LiveEvent] = []
@@ -158,7 +161,7 @@ def run_live(
             smoothed = smoother.update(analysis.affect) if analysis.affect else None
             playlist: tuple[Recommendation, ...] = ()
             if smoothed and smoothed.changed:
-                playlist = tuple(recommend(smoothed.affect, strategy=strategy, k=k))
+                playlist = tuple(recommend(smoothed.affect, strategy=strategy, k=k, catalog=catalog))
             event = LiveEvent(
                 t=round(t, 3),
                 frame=index,

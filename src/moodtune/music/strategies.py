@@ -27,6 +27,15 @@ half-and-half with ``happy``, so the familiar genres stay in the mix; calm uses
 the soothing entries — ``neutral`` 0.5 (acoustic, lo-fi, indie), ``fear`` 0.3
 (ambient, instrumental, chill), ``sad`` 0.2 (soft, classical, blues) — whatever
 the current feeling, since an angry listener's own genres are not calming.
+
+* ``journey`` — a whole playlist in playing order that starts at the listener's
+  point and moves step by step to a destination (module ``journey``). Here
+  ``target_mood`` gives the destination: one of the seven emotions (its anchor,
+  its genres) or a named point of ``MOOD_POINTS`` (``calm``, ``content``,
+  ``energetic``). Without a target, a negative mood (valence < 0) travels to
+  ``happy`` — the mood-repair use of the iso principle — and any other mood winds
+  down to ``calm``, its relaxation use: a listener who already feels fine gains
+  little from being pushed further up, and a quieter end suits most listening.
 """
 
 from __future__ import annotations
@@ -36,12 +45,21 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from moodtune.affect import EMOTIONS, AffectState
+from moodtune.affect import EMOTIONS, VA_ANCHORS, AffectState
 from moodtune.errors import InputError
 
-__all__ = ["STRATEGIES", "MoodTarget", "mood_label", "target_mood"]
+__all__ = [
+    "JOURNEY_TARGETS",
+    "MOOD_POINTS",
+    "STRATEGIES",
+    "MoodPoint",
+    "MoodTarget",
+    "default_journey_target",
+    "mood_label",
+    "target_mood",
+]
 
-STRATEGIES: Final[tuple[str, ...]] = ("match", "uplift", "calm")
+STRATEGIES: Final[tuple[str, ...]] = ("match", "uplift", "calm", "journey")
 
 UPLIFT_VALENCE_STEP, UPLIFT_VALENCE_GOAL = 0.6, 0.7
 UPLIFT_AROUSAL_STEP, UPLIFT_AROUSAL_GOAL = 0.15, 0.35
@@ -51,6 +69,30 @@ UPLIFT_HAPPY_SHARE = 0.5
 CALM_AROUSAL_STEP, CALM_AROUSAL_GOAL = 0.6, -0.6
 CALM_VALENCE_STEP, CALM_VALENCE_GOAL = 0.3, 0.15
 CALM_EMOTION_SHARES: Final = MappingProxyType({"neutral": 0.5, "fear": 0.3, "sad": 0.2})
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    """A named destination on the plane: its point and the emotions whose genres suit it."""
+
+    valence: float
+    arousal: float
+    emotion_shares: Mapping[str, float]
+
+
+#: Destinations a journey can end at besides the seven emotions' anchors. ``calm`` is the calm
+#: strategy's goal with its soothing genres; ``content`` (pleased, unhurried) and ``energetic``
+#: (bright and lively) sit in the two positive quadrants the emotion anchors leave empty.
+MOOD_POINTS: Final = MappingProxyType(
+    {
+        "calm": MoodPoint(CALM_VALENCE_GOAL, CALM_AROUSAL_GOAL, CALM_EMOTION_SHARES),
+        "content": MoodPoint(0.5, -0.35, MappingProxyType({"happy": 0.5, "neutral": 0.5})),
+        "energetic": MoodPoint(0.45, 0.75, MappingProxyType({"happy": 0.5, "surprise": 0.5})),
+    }
+)
+
+#: Every name ``target`` accepts for the journey strategy.
+JOURNEY_TARGETS: Final[tuple[str, ...]] = EMOTIONS + tuple(MOOD_POINTS)
 
 # Beyond ±0.2 a listener would describe the axis as clearly leaning one way.
 _AXIS_DEADBAND = 0.2
@@ -79,6 +121,7 @@ class MoodTarget:
     emotion_weights : emotion → share in (0, 1], shares summing to 1; the mapping file
         turns these into genre weights.
     description : a few words for explanations, e.g. "a brighter step from your calm-sad mood".
+    destination : journey only: the destination's name (one of ``JOURNEY_TARGETS``); else None.
     """
 
     strategy: str
@@ -86,6 +129,7 @@ class MoodTarget:
     arousal: float
     emotion_weights: Mapping[str, float]
     description: str
+    destination: str | None = None
 
 
 def mood_label(valence: float, arousal: float) -> str:
@@ -110,18 +154,36 @@ def _shares(weights: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType({e: weights[e] / total for e in EMOTIONS if weights.get(e, 0.0) > 0})
 
 
-def target_mood(affect: AffectState, strategy: str) -> MoodTarget:
+def default_journey_target(affect: AffectState) -> str:
+    """``"happy"`` for a negative mood (valence < 0), else ``"calm"`` (see the module docstring)."""
+    return "happy" if affect.valence < 0 else "calm"
+
+
+def _destination(name: str) -> MoodPoint:
+    if name in MOOD_POINTS:
+        return MOOD_POINTS[name]
+    valence, arousal = VA_ANCHORS[name]
+    return MoodPoint(valence, arousal, MappingProxyType({name: 1.0}))
+
+
+def target_mood(affect: AffectState, strategy: str, target: str | None = None) -> MoodTarget:
     """Where to aim for ``affect`` under ``strategy``.
 
     Parameters
     ----------
     affect : the current reading.
     strategy : one of ``STRATEGIES`` (case-insensitive); see the module docstring for the rules.
+    target : journey only: where the journey ends, one of ``JOURNEY_TARGETS`` (case-insensitive);
+        None picks ``default_journey_target(affect)``.
+
+    Returns
+    -------
+    MoodTarget; for ``journey`` its point is the destination (``journey.plan_journey`` lays the steps).
 
     Raises
     ------
     InputError
-        Unknown strategy, or ``affect`` is not an ``AffectState``.
+        Unknown strategy or target, a target with another strategy, or ``affect`` is not an ``AffectState``.
     """
     if not isinstance(affect, AffectState):
         raise InputError(f"affect must be an AffectState, got {type(affect).__name__}")
@@ -132,6 +194,16 @@ def target_mood(affect: AffectState, strategy: str) -> MoodTarget:
     v, a = affect.valence, affect.arousal
     current = dict(zip(EMOTIONS, affect.probabilities, strict=True))
     label = mood_label(v, a)
+    if target is not None and name != "journey":
+        raise InputError(f"a target applies to the journey strategy only, not to {name!r}")
+    if name == "journey":
+        goal = default_journey_target(affect) if target is None else target
+        key = goal.strip().lower() if isinstance(goal, str) else goal
+        if key not in JOURNEY_TARGETS:
+            raise InputError(f"unknown journey target {goal!r}; choose from {', '.join(JOURNEY_TARGETS)}")
+        point = _destination(key)
+        words = f"a journey from your {label} mood to {key}"
+        return MoodTarget(name, point.valence, point.arousal, _shares(point.emotion_shares), words, key)
     if name == "match":
         return MoodTarget(name, v, a, _shares(current), f"your {label} mood")
     if name == "uplift":

@@ -26,6 +26,7 @@ def serve(
     port: int = 8000,
     *,
     settings: Settings | None = None,
+    catalog: Catalog | None = None,
     log_level: str = "info",
 ) -> None:
     """Run the app with uvicorn until interrupted (Ctrl-C).
@@ -37,13 +38,14 @@ def serve(
         HTTPS or ``localhost``, a browser rule).
     port : TCP port.
     settings : app settings; default ``Settings.from_env()``.
+    catalog : the tracks to recommend from; default the one ``settings.catalog`` names.
     log_level : uvicorn's log level.
     """
     import uvicorn
 
     settings = settings or Settings.from_env()
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, catalog=catalog),
         host=host,
         port=port,
         log_level=log_level,

@@ -24,8 +24,9 @@ from swagger_ui_bundle import swagger_ui_path
 
 import moodtune
 from moodtune.errors import ModelError
-from moodtune.music import Catalog, starter_catalog
+from moodtune.music import Catalog
 from moodtune.music.feedback import open_feedback_db
+from moodtune.music.store import open_catalog
 from moodtune.perception.expression import load_expression_model
 from moodtune.perception.faces import get_detector
 
@@ -59,7 +60,7 @@ def static_dir() -> Path:
 
 
 def _load(settings: Settings, catalog: Catalog | None) -> AppState:
-    catalog = catalog if catalog is not None else starter_catalog()
+    catalog = catalog if catalog is not None else open_catalog(settings.catalog)
     db = open_feedback_db(settings.database_url)
     model_error = None
     try:
@@ -78,7 +79,8 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     Parameters
     ----------
     settings : default ``Settings.from_env()``.
-    catalog : the tracks to recommend from; default the starter catalog (loaded at start-up).
+    catalog : the tracks to recommend from; default the database ``settings.catalog`` names (see
+        ``moodtune.music.store.open_catalog``), opened once at start-up.
     """
     settings = settings or Settings.from_env()
 

@@ -39,7 +39,7 @@ class AppState:
 
     def __post_init__(self) -> None:
         if not self.track_ids:
-            self.track_ids = frozenset(t.id for t in self.catalog.tracks)
+            self.track_ids = frozenset(self.catalog.ids.tolist())
 
 
 # The accessors are async so FastAPI calls them inline; a plain def would cost a worker-thread hop each.

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.music.feedback import MAX_TRACK_ID, MAX_USER_ID
+from moodtune.music.strategies import JOURNEY_TARGETS, STRATEGIES
 
 __all__ = [
     "AffectOut",
@@ -157,8 +158,26 @@ class RecommendRequest(BaseModel):
     text: str | None = Field(
         None, max_length=20_000, description="English text to read the mood from (first 2,000 characters)"
     )
-    strategy: str = Field("match", description="match the mood, uplift it, or calm it", examples=["uplift"])
-    k: int = Field(5, ge=1, le=50, description="number of tracks")
+    strategy: str = Field(
+        "match",
+        description=f"one of {', '.join(STRATEGIES)}: match the mood, uplift it, calm it, or a journey "
+        "from it to `target`, in playing order",
+        examples=["journey"],
+    )
+    target: str | None = Field(
+        None,
+        description=f"journey only: where it ends, one of {', '.join(JOURNEY_TARGETS)}; "
+        "default happy for a negative mood, calm otherwise",
+        examples=["happy"],
+    )
+    k: int = Field(5, ge=1, le=50, description="number of tracks (a journey needs at least 2)")
+    user_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_USER_ID,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="personalise with this listener's stored likes, skips and ratings",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> RecommendRequest:
@@ -198,22 +217,34 @@ class TrackOut(BaseModel):
 
 
 class RecommendationOut(TrackOut):
+    position: int = Field(ge=1, description="place in the list, from 1; a journey's playing order")
     score: float
-    reason: str = Field(description="one line on why this track fits")
+    reason: str = Field(description="one line on why this track fits, built from `factors`")
+    factors: dict[str, float] = Field(
+        description="what ranked it: distance to the point aimed at, and mood_fit, genre_affinity, popularity, "
+        "audio_similarity, personal_affinity, each in [0, 1]"
+    )
+    waypoint: list[float] | None = Field(
+        None, description="journey only: [valence, arousal] of this track's step", min_length=2, max_length=2
+    )
+    spotify_uri: str | None = Field(description="spotify:track:<id> when the Spotify id is known")
 
 
 class RecommendResponse(BaseModel):
     affect: FusedAffectOut
     text: TextMoodOut | None = Field(None, description="the text's reading, when text was sent")
     strategy: str
-    tracks: list[RecommendationOut]
+    target: str | None = Field(None, description="journey only: where it ends")
+    user_id: str | None = Field(None, description="the listener the list was personalised for")
+    tracks: list[RecommendationOut] = Field(description="best first; a journey's in playing order")
 
 
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_id: str = Field(min_length=1, max_length=MAX_USER_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
     track_id: str = Field(min_length=1, max_length=MAX_TRACK_ID)
-    action: Literal["like", "skip"]
+    action: Literal["like", "skip", "rate"]
+    rating: int | None = Field(None, ge=1, le=5, description="1 (poor) … 5 (excellent); with action rate only")
     emotion: str | None = Field(None, description=f"the mood at the time: one of {', '.join(EMOTIONS)}")
 
     @field_validator("emotion")
@@ -223,6 +254,12 @@ class FeedbackIn(BaseModel):
             raise ValueError(f"unknown emotion {value!r}; use one of {', '.join(EMOTIONS)}")
         return value
 
+    @model_validator(mode="after")
+    def _rating_with_rate(self) -> FeedbackIn:
+        if (self.action == "rate") != (self.rating is not None):
+            raise ValueError("a rating (1-5) goes with action rate, and only with it")
+        return self
+
 
 class FeedbackOut(BaseModel):
     id: int
@@ -231,6 +268,7 @@ class FeedbackOut(BaseModel):
     action: str
     emotion: str | None
     created_at: datetime
+    rating: int | None = None
 
 
 class FeedbackList(BaseModel):

@@ -15,6 +15,7 @@ import numpy as np
 from moodtune.delivery.annotate import heatmap_rgba
 from moodtune.errors import ModelError
 from moodtune.music import Recommendation, track_links
+from moodtune.music.export import spotify_uri
 from moodtune.music.track import Track
 from moodtune.perception.images import decode_image
 from moodtune.pipeline import ImageAnalysis, ImageExplanation, analyze_image, explain_image
@@ -147,4 +148,15 @@ def track_out(track: Track) -> TrackOut:
 
 
 def recommendations_out(recs: Sequence[Recommendation]) -> list[RecommendationOut]:
-    return [RecommendationOut(**_track_fields(r.track), score=round(r.score, 4), reason=r.reason) for r in recs]
+    return [
+        RecommendationOut(
+            **_track_fields(r.track),
+            position=position,
+            score=round(r.score, 4),
+            reason=r.reason,
+            factors=dict(r.factors),
+            waypoint=list(r.waypoint) if r.waypoint is not None else None,
+            spotify_uri=spotify_uri(r.track),
+        )
+        for position, r in enumerate(recs, start=1)
+    ]

@@ -8,6 +8,8 @@ variable                        meaning                                 default
 ``MOODTUNE_ACCEPTED_TYPES``     comma-separated upload content types    JPEG, PNG, WebP, GIF, BMP, TIFF
 ``MOODTUNE_STREAM_MAX_FPS``     frames analysed per second per stream   8 (the page sends 4)
 ``MOODTUNE_DATABASE_URL``       SQLAlchemy URL of the feedback store    SQLite ``data_dir()/moodtune.db``
+``MOODTUNE_CATALOG``            catalog database (a SQLite file)        ``data_dir()/catalog.db`` (the
+                                                                        starter catalog until an import)
 ``MOODTUNE_EXPRESSION_MODEL``   expression model name or ``.onnx``      ``compact_cnn``
 ``MOODTUNE_DETECTOR``           registered face detector                ``blazeface``
 ==============================  ======================================  =====================================
@@ -37,6 +39,7 @@ class Settings:
     accepted_types: tuple[str, ...] = ACCEPTED_TYPES
     stream_max_fps: float = 8.0
     database_url: str | None = None  # None: open_feedback_db's default (SQLite in data_dir())
+    catalog: str | None = None  # None: open_catalog's default (catalog.db in data_dir())
     model: str = "compact_cnn"
     detector: str = "blazeface"
     #: Tracks pushed to a stream when its mood changes.
@@ -80,6 +83,7 @@ class Settings:
             "max_pixels": number("MAX_PIXELS", int),
             "stream_max_fps": number("STREAM_MAX_FPS", float),
             "database_url": get("DATABASE_URL"),
+            "catalog": get("CATALOG"),
             "model": get("EXPRESSION_MODEL"),
             "detector": get("DETECTOR"),
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -51,10 +52,23 @@ def fail(exc: MoodtuneError) -> NoReturn:
     raise typer.Exit(exit_code(exc))
 
 
+#: ``--catalog PATH``, shared by every command that reads or writes the catalog database.
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        dir_okay=False,
+        help="Catalog database (SQLite). Default: $MOODTUNE_CATALOG, else catalog.db in the data folder "
+        "(the starter catalog until something is imported).",
+    ),
+]
+
+
 class Strategy(StrEnum):
     match = "match"
     uplift = "uplift"
     calm = "calm"
+    journey = "journey"
 
 
 class FerPlusTargets(StrEnum):

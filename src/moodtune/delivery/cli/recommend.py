@@ -1,4 +1,4 @@
-"""Listener commands: recommend from a photo, a text or a picked mood; explain a photo with heat maps."""
+"""Listener commands: recommend for a photo, a text or a picked mood; store feedback; explain a photo."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from moodtune.errors import InputError, MoodtuneError
 
 from .app import (
     EXIT_USAGE,
+    CatalogOption,
     NoFaceError,
     Strategy,
     UnreadableTextError,
@@ -37,9 +38,28 @@ def recommend(
         typer.Option("--mood", "-m", help="Say the mood instead: angry, disgust, fear, happy, sad, surprise, neutral."),
     ] = None,
     strategy: Annotated[
-        Strategy, typer.Option("--strategy", "-s", help="match the mood, uplift it, or calm it.")
+        Strategy,
+        typer.Option(
+            "--strategy", "-s", help="match the mood, uplift it, calm it, or journey: a playlist from it to --target."
+        ),
     ] = Strategy.match,
-    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of tracks.")] = 5,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="Where a journey ends: an emotion or calm, content, energetic "
+            "(default: happy from a negative mood, else calm).",
+        ),
+    ] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Number of tracks (a journey needs 2 or more).")] = 5,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Personalise with this listener's stored likes, skips and ratings."),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Also write the playlist to this .m3u, .m3u8 or .json file."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     annotate: Annotated[
         Path | None,
@@ -49,14 +69,19 @@ def recommend(
     text: Annotated[
         str | None, typer.Option("--text", "-t", help="Read the mood from this text (English), alone or with --image.")
     ] = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Recommend songs for the mood in a photo, in a text, or for a mood you name.
 
     Give exactly one of --image or --mood, or --text alone or with --image (face and text are
     fused, weighted by their confidence). --mood with --text always wins: a picked mood overrides.
+    A journey lists its tracks in playing order, each with the waypoint it aims at.
     """
     from moodtune.affect.fusion import fuse
     from moodtune.music import track_links
+    from moodtune.music.export import export_format, spotify_uri, write_playlist
+    from moodtune.music.store import open_catalog
+    from moodtune.music.strategies import target_mood
     from moodtune.perception.text import read_text_mood
     from moodtune.pipeline import analyze_image
     from moodtune.pipeline import recommend as recommend_tracks
@@ -68,6 +93,8 @@ def recommend(
         err.print("error: --annotate needs --image")
         raise typer.Exit(EXIT_USAGE)
     try:
+        if export is not None:
+            export_format(export)  # a bad file name is refused before any work
         faces: list[dict] = []
         face_affect = None
         text_mood = read_text_mood(text) if text is not None else None
@@ -89,7 +116,18 @@ def recommend(
         elif text_mood is not None and text_mood.note:
             err.print(f"note: {text_mood.note}")
         fused = fuse(faces=face_affect, text=text_mood.affect if text_mood else None, picked=mood)
-        tracks = recommend_tracks(fused.affect, strategy=strategy.value, k=k)
+        aim = target_mood(fused.affect, strategy.value, target)
+        tracks = recommend_tracks(
+            fused.affect,
+            strategy=strategy.value,
+            target=target,
+            k=k,
+            user_id=user,
+            catalog=open_catalog(catalog),
+        )
+        if export is not None:
+            write_playlist(tracks, export, name=f"moodtune: {aim.description}")
+            err.print(f"wrote {len(tracks)} tracks to {export}")
     except MoodtuneError as exc:
         fail(exc)
 
@@ -97,19 +135,26 @@ def recommend(
         "faces": faces,
         "affect": fused.as_dict(),
         "strategy": strategy.value,
+        "target": aim.destination,
+        "user": user,
         "tracks": [
             {
+                "position": position,
+                "id": r.track.id,
                 "title": r.track.title,
                 "artist": r.track.artist,
                 "year": r.track.year,
                 "genres": list(r.track.genres),
                 "valence": r.track.valence,
                 "arousal": r.track.arousal,
+                "waypoint": list(r.waypoint) if r.waypoint is not None else None,
                 "score": round(r.score, 4),
+                "factors": dict(r.factors),
                 "reason": r.reason,
                 "links": track_links(r.track),
+                "spotify_uri": spotify_uri(r.track),
             }
-            for r in tracks
+            for position, r in enumerate(tracks, start=1)
         ],
     }
     if text_mood is not None:
@@ -118,6 +163,41 @@ def recommend(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
     _print_recommendation(payload)
+
+
+@app.command()
+def feedback(
+    track: Annotated[str, typer.Argument(help="Track id, as `recommend --json` and `catalog search` show it.")],
+    user: Annotated[str, typer.Option("--user", help="Listener name (letters, digits, _ . : -).")],
+    like: Annotated[bool, typer.Option("--like", help="You liked it.")] = False,
+    skip: Annotated[bool, typer.Option("--skip", help="You skipped it.")] = False,
+    rate: Annotated[int | None, typer.Option("--rate", min=1, max=5, help="Your rating, 1 (poor) to 5.")] = None,
+    mood: Annotated[
+        str | None, typer.Option("--mood", "-m", help="The mood you were in; personalization learns per mood.")
+    ] = None,
+    catalog: CatalogOption = None,
+) -> None:
+    """Store a like, skip or rating; `recommend --user` then ranks with it.
+
+    Give exactly one of --like, --skip or --rate. Reactions are learnt per mood, so without
+    --mood one is stored but does not personalise.
+    """
+    from moodtune.music.feedback import record_feedback
+    from moodtune.music.store import open_catalog
+
+    given = [name for name, on in (("like", like), ("skip", skip), ("rate", rate is not None)) if on]
+    if len(given) != 1:
+        err.print("error: give exactly one of --like, --skip or --rate N")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        if track not in set(open_catalog(catalog).ids.tolist()):
+            raise InputError(f"unknown track {track!r}; `moodtune catalog search` finds ids")
+        emotion = mood.strip().lower() if mood is not None else None
+        event = record_feedback(user, track, given[0], emotion, rating=rate)
+    except MoodtuneError as exc:
+        fail(exc)
+    what = {"like": "liked", "skip": "skipped", "rate": f"rated {event.rating}"}[event.action]
+    out.print(f"{event.user_id} {what} {event.track_id}" + (f" when {event.emotion}" if event.emotion else ""))
 
 
 def _write_annotated(rgb: np.ndarray, analysis: ImageAnalysis, path: Path) -> None:
@@ -137,18 +217,21 @@ def _print_recommendation(payload: dict) -> None:
     out.print(
         f"mood: [bold]{affect['emotion']}[/] ({affect['confidence']:.0%}) · "
         f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
-        f"strategy {payload['strategy']}"
+        f"strategy {payload['strategy']}" + (f" to {payload['target']}" if payload["target"] else "")
     )
     if len(affect["sources"]) > 1:
         out.print("sources: " + " · ".join(f"{s['source']} {s['weight']:.0%}" for s in affect["sources"]))
+    journey = payload["target"] is not None
     table = Table(show_lines=False)
-    for col in ("#", "track", "genres", "why", "listen"):
+    for col in ("#", "track", "genres", *(["waypoint"] if journey else []), "why", "listen"):
         table.add_column(col)
-    for i, t in enumerate(payload["tracks"], start=1):
+    for t in payload["tracks"]:
+        waypoint = [f"{t['waypoint'][0]:+.2f}, {t['waypoint'][1]:+.2f}"] if journey else []
         table.add_row(
-            str(i),
+            str(t["position"]),
             f"{t['title']} — {t['artist']}" + (f" ({t['year']})" if t["year"] else ""),
             ", ".join(t["genres"][:3]),
+            *waypoint,
             t["reason"],
             t["links"]["youtube"],
         )

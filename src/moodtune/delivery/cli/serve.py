@@ -10,6 +10,7 @@ from moodtune.errors import MoodtuneError
 
 from .app import (
     EXIT_BAD_INPUT,
+    CatalogOption,
     Strategy,
     app,
     err,
@@ -25,12 +26,14 @@ if TYPE_CHECKING:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 lets other devices in.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    catalog: CatalogOption = None,
 ) -> None:
     """Run the web app and REST API; open http://HOST:PORT/ in a browser."""
     from moodtune.delivery.api import serve as serve_app
+    from moodtune.music.store import open_catalog
 
     try:
-        serve_app(host, port)
+        serve_app(host, port, catalog=open_catalog(catalog))
     except MoodtuneError as exc:
         fail(exc)
 
@@ -43,12 +46,23 @@ def live(
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="Tracks per playlist.")] = 5,
     seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    catalog: CatalogOption = None,
 ) -> None:
     """Follow your mood on a webcam or in a video, with a new playlist whenever it changes."""
     from moodtune.delivery.live import run_live
+    from moodtune.music.store import open_catalog
 
     try:
-        events = run_live(source, fps=fps, strategy=strategy.value, k=k, model=model, max_seconds=seconds, console=out)
+        events = run_live(
+            source,
+            fps=fps,
+            strategy=strategy.value,
+            k=k,
+            model=model,
+            max_seconds=seconds,
+            console=out,
+            catalog=open_catalog(catalog),
+        )
     except MoodtuneError as exc:
         fail(exc)
     if not events:

@@ -2,6 +2,9 @@
 // WebSocket /api/v1/stream. Photos and frames go to the server only to be read, never stored.
 
 const EMOTIONS = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+// Where a journey may end (the API's JOURNEY_TARGETS), the usual destinations first.
+const JOURNEY_TARGETS = ["happy", "calm", "content", "energetic", "neutral", "surprise", "sad", "fear", "angry", "disgust"];
+const PLAYLIST_SIZE = 6;
 const API = "/api/v1";
 const FRAME_INTERVAL_MS = 250; // ~4 frames per second
 const FRAME_WIDTH = 640;
@@ -15,6 +18,8 @@ const state = {
   probabilities: null, // the mood the playlist is for: {emotion: p}
   emotion: null,
   strategy: "match",
+  target: "", // journey destination; "" lets the server choose
+  lastRequest: null, // the body of the request behind the playlist shown, for export
   feedback: new Map(), // track id -> "like" | "skip"
   stream: null,
   maxUploadBytes: 10 * 1024 * 1024,
@@ -127,15 +132,25 @@ function renderMood(affect, source) {
 
 // ---------- playlist -----------------------------------------------------------------------------
 
-function renderPlaylist(tracks) {
+// `about`: {strategy, target} of the list; a journey is introduced as one, to be played in order.
+function renderPlaylist(tracks, about = {}) {
   const list = $("playlist");
   list.replaceChildren();
   $("playlist-empty").hidden = tracks.length > 0;
   if (!tracks.length) {
     $("playlist-empty").textContent = "No songs matched. Try another strategy or mood.";
   }
+  const journey = about.strategy === "journey" && tracks.length > 0;
+  $("playlist-summary").hidden = !journey;
+  $("playlist-summary").textContent = journey
+    ? `A journey in ${tracks.length} steps${about.target ? ` towards ${about.target}` : ""}: play it in order, `
+      + "from where you are, one small step each song."
+    : "";
+  $("playlist-actions").hidden = !tracks.length || !state.lastRequest;
   for (const track of tracks) list.append(trackItem(track));
 }
+
+const signed = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
 
 function trackItem(track) {
   const item = el("li", { class: "track", "data-track-id": track.id });
@@ -184,6 +199,12 @@ function trackItem(track) {
     el("div", {}, el("span", { class: "track-title", text: track.title }),
       el("span", { class: "track-artist", text: ` — ${track.artist}${year}` })),
     el("p", { class: "track-reason", text: track.reason }),
+    ...(track.waypoint
+      ? [el("p", {
+        class: "track-waypoint",
+        text: `Step ${track.position} aims at valence ${signed(track.waypoint[0])} · arousal ${signed(track.waypoint[1])}`,
+      })]
+      : []),
     actions,
     player,
   );
@@ -225,17 +246,62 @@ async function loadFeedback() {
   }
 }
 
+// Every playlist request: how the mood was given, plus the strategy, a journey's target, and this
+// browser's listener id so that its likes and skips tune the list.
+function playlistBody(body) {
+  const full = { ...body, strategy: state.strategy, k: PLAYLIST_SIZE, user_id: userId() };
+  if (state.strategy === "journey" && state.target) full.target = state.target;
+  return full;
+}
+
+async function requestPlaylist(body) {
+  const full = playlistBody(body);
+  const result = await api("/recommend", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(full),
+  });
+  state.lastRequest = full;
+  return result;
+}
+
+async function exportPlaylist(format) {
+  if (!state.lastRequest) return;
+  clearError();
+  try {
+    let response;
+    try {
+      response = await fetch(`${API}/recommend/export?format=${format}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(state.lastRequest),
+      });
+    } catch {
+      throw new Error("Cannot reach the moodtune server. Is it still running?");
+    }
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      throw new Error(body && body.error ? body.error.message : `The server answered ${response.status}.`);
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = el("a", { href: url, download: `moodtune-${state.lastRequest.strategy}.${format}`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    announce(`Playlist saved as ${format.toUpperCase()}.`);
+  } catch (error) {
+    showError(`Could not save the playlist: ${error.message}`);
+  }
+}
+
 async function recommendFor(body) {
   $("playlist").setAttribute("aria-busy", "true"); // the old list stays visible, dimmed, until the new one arrives
   try {
-    const result = await api("/recommend", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ ...body, strategy: state.strategy, k: 6 }),
-    });
+    const result = await requestPlaylist(body);
     state.probabilities = result.affect.probabilities;
     state.emotion = result.affect.emotion;
-    renderPlaylist(result.tracks);
+    renderPlaylist(result.tracks, result);
     announce(`Playlist ready: ${result.tracks.length} songs for a ${result.affect.emotion} mood.`);
   } catch (error) {
     showError(error.message);
@@ -435,7 +501,7 @@ class LiveStream {
     this.video.srcObject = this.media;
     await this.video.play().catch(() => {});
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    this.socket = new WebSocket(`${scheme}://${location.host}${API}/stream?strategy=${state.strategy}&k=6`);
+    this.socket = new WebSocket(`${scheme}://${location.host}${API}/stream?strategy=${state.strategy}&k=${PLAYLIST_SIZE}`);
     this.socket.addEventListener("message", (event) => this.onMessage(JSON.parse(event.data)));
     this.socket.addEventListener("close", (event) => {
       if (this.timer !== null && event.code !== 1000) showError("The live connection closed. Start the webcam again.");
@@ -519,7 +585,9 @@ class LiveStream {
   onPlaylist(message) {
     state.probabilities = message.affect.probabilities;
     state.emotion = message.mood;
-    renderPlaylist(message.tracks);
+    // The stream knows no listener or target; a saved playlist is asked for again with both.
+    state.lastRequest = playlistBody({ probabilities: message.affect.probabilities });
+    renderPlaylist(message.tracks, message);
     announce(`Your mood looks ${message.mood} now; the playlist changed.`);
   }
 
@@ -618,16 +686,13 @@ function setUpPickers() {
   select.addEventListener("change", async () => {
     if (!select.value) return;
     clearError();
-    const affect = await api("/recommend", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ mood: select.value, strategy: state.strategy, k: 6 }),
-    }).catch((error) => { showError(error.message); return null; });
+    const affect = await requestPlaylist({ mood: select.value })
+      .catch((error) => { showError(error.message); return null; });
     if (!affect) return;
     state.probabilities = affect.affect.probabilities;
     state.emotion = affect.affect.emotion;
     renderMood(affect.affect, "you picked it");
-    renderPlaylist(affect.tracks);
+    renderPlaylist(affect.tracks, affect);
     announce(`Playlist ready for a ${select.value} mood.`);
   });
 
@@ -637,11 +702,22 @@ function setUpPickers() {
     radio.addEventListener("change", () => {
       if (!radio.checked) return;
       state.strategy = radio.value;
+      $("journey-target-row").hidden = state.strategy !== "journey";
       clearError();
       if (state.stream && state.stream.configure()) return; // the stream answers with a new playlist
       if (state.probabilities) recommendFor({ probabilities: state.probabilities });
     });
   }
+
+  const target = $("journey-target");
+  for (const name of JOURNEY_TARGETS) target.append(el("option", { value: name, text: name[0].toUpperCase() + name.slice(1) }));
+  target.addEventListener("change", () => {
+    state.target = target.value;
+    clearError();
+    if (state.probabilities) recommendFor({ probabilities: state.probabilities });
+  });
+  $("export-m3u").addEventListener("click", () => exportPlaylist("m3u"));
+  $("export-json").addEventListener("click", () => exportPlaylist("json"));
 }
 
 // Text, fused with the last photo's faces when it had any: "face 60% · text 40%".
@@ -649,13 +725,9 @@ async function useText() {
   const text = $("mood-text").value;
   if (!text.trim()) return;
   clearError();
-  const body = { text, strategy: state.strategy, k: 6 };
+  const body = { text };
   if (state.photo && state.photo.result.affect) body.analysis = state.photo.result;
-  const result = await api("/recommend", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  }).catch((error) => { showError(error.message); return null; });
+  const result = await requestPlaylist(body).catch((error) => { showError(error.message); return null; });
   if (!result) return;
   const reading = result.text;
   $("mood-text-note").textContent = reading.affect
@@ -665,7 +737,7 @@ async function useText() {
   state.emotion = result.affect.emotion;
   const sources = result.affect.sources.map((s) => `${s.source} ${pct(s.weight)}`).join(" · ");
   renderMood(result.affect, result.affect.sources.length > 1 ? sources : "from your text");
-  renderPlaylist(result.tracks);
+  renderPlaylist(result.tracks, result);
   announce(`Playlist ready: ${result.tracks.length} songs for a ${result.affect.emotion} mood.`);
 }
 
