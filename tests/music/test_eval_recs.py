@@ -22,7 +22,6 @@ from moodtune.music.evaluation import (
     EvalSet,
     emotion_queries,
     evaluate_methods,
-    mood_quadrant,
     render_markdown,
 )
 from moodtune.music.evaluation.datasets import DEEZER_TEST, MOODS_FILE, deezer_eval_set, moods_eval_set
@@ -37,6 +36,7 @@ from moodtune.music.evaluation.metrics import (
     precision_at_k,
     quadrant_share,
 )
+from moodtune.music.ranking import mood_quadrant
 from moodtune.music.track import AUDIO_FEATURES, MOODS
 
 HAPPY, SAD, ENERGETIC, CALM = (MOODS.index(m) for m in ("Happy", "Sad", "Energetic", "Calm"))
@@ -71,19 +71,6 @@ def _audio(rows: dict[int, float]) -> np.ndarray:
 # --- queries ----------------------------------------------------------------------------------------
 
 
-def test_quadrant_borders() -> None:
-    points = [(0.5, 0.5), (-0.5, 0.5), (-0.5, -0.5), (0.5, -0.5), (0.0, 0.0), (0.0, 0.1), (-0.1, 0.0)]
-    assert [MOODS[m] for m in mood_quadrant(np.array(points))] == [
-        "Happy",
-        "Energetic",
-        "Sad",
-        "Calm",
-        "Calm",  # the origin: valence 0 counts as positive, arousal 0 as not aroused
-        "Happy",
-        "Sad",
-    ]
-
-
 def test_queries_aim_at_the_emotion_anchors_with_their_quadrant_label() -> None:
     queries = emotion_queries()
     assert [q.emotion for q in queries] == list(EMOTIONS)
@@ -97,6 +84,10 @@ def test_queries_aim_at_the_emotion_anchors_with_their_quadrant_label() -> None:
         "surprise": "Happy",
         "neutral": "Calm",
     }
+    # The label is the ranking's region rule, the one the mood-label factor aims with.
+    assert all(q.mood == MOODS[int(mood_quadrant(q.target)[0])] for q in queries)
+    # Only neutral's origin lies on an axis, in no quadrant.
+    assert [q.emotion for q in queries if not q.has_quadrant] == ["neutral"]
     # The match strategy aims exactly there for someone who feels the emotion.
     for q in queries:
         affect = AffectState.from_emotion(q.emotion)
@@ -260,6 +251,25 @@ def test_harness_aggregates_and_checks() -> None:
     assert (happy_point.mood, happy_point.tracks, happy_point.in_quadrant) == ("Happy", 2, 1.0)
     assert (happy_point.valence, happy_point.arousal) == pytest.approx((0.75, 0.55))
     assert [p.mood for p in result.label_points] == ["Happy", "Sad", "Calm"]  # no Energetic track
+
+
+def test_quadrant_share_leaves_out_a_target_on_an_axis() -> None:
+    # Track 0 is Happy's side, track 1 Calm's (the tie rule's label for the origin).
+    va = np.array([[0.8, 0.5], [0.1, -0.1]])
+    eval_set = _set(_catalog(va), [HAPPY, CALM])
+    methods = {"one": _fixed({"neutral": [1]}), MOODTUNE: _fixed({"neutral": [0]})}
+    report = evaluate_methods([eval_set], k=1, methods=methods)
+    ours = report.sets[0].method(MOODTUNE)
+    neutral = next(s for s in ours.lists if s.emotion == "neutral")
+    # Its distance and P@k count; its quadrant share does not exist.
+    assert neutral.quadrant_share is None and neutral.precision == 0.0
+    assert neutral.distance == pytest.approx(math.hypot(0.8, 0.5), abs=1e-6)
+    # The other six queries list track 0: in quadrant for happy and surprise only.
+    shares = [s.quadrant_share for s in ours.lists if s.emotion != "neutral"]
+    assert ours.mean("quadrant_share") == pytest.approx(np.mean(shares)) == pytest.approx(2 / 6)
+    text = render_markdown(report, command="c", date="d")
+    assert "every query but neutral (0.0, 0.0), whose target lies on an axis" in text
+    assert "| neutral | 0.14 / n/a / 1.0 | 0.94 / n/a / 0.0 |" in text
 
 
 def test_harness_rejects_bad_k_and_bad_methods() -> None:
@@ -433,6 +443,8 @@ def test_real_run_moodtune_is_ahead_on_congruence(shared_data: Path) -> None:
     report = run_evaluation(shared_data / "music")
     assert [s.tracks for s in report.sets] == [3514, 686]
     for result in report.sets:
+        # Every check of the issue: closer to the targets, as much in the target quadrant, as diverse.
+        assert [c for c in result.checks() if not c.passed] == [], result.name
         ours = result.method(MOODTUNE)
         for other in result.methods:
             if other.method != MOODTUNE:

@@ -208,6 +208,7 @@ def test_every_reason_is_built_from_the_factors_that_ranked_the_track(starter) -
         assert set(rec.factors) == {
             "distance",
             "mood_fit",
+            "mood_label",
             "genre_affinity",
             "popularity",
             "audio_similarity",

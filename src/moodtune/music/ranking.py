@@ -1,6 +1,6 @@
-"""Ranking: find the tracks near a mood point, score them on five factors, pick a diverse top k.
+"""Ranking: find the tracks near a mood point, score them on six factors, pick a diverse top k.
 
-Score of a track (every factor in [0, 1] and the weights summing to 1, so the total is too)::
+Score of a track (every factor in [0, 1] and the effective weights summing to 1, so the total is too)::
 
     total = Σ_f w_f · factor_f      over the active factors f
 
@@ -8,6 +8,9 @@ Score of a track (every factor in [0, 1] and the weights summing to 1, so the to
 factor             weight  value
 =================  ======  =========================================================================
 mood_fit           0.56    exp(−d² / (2 · 0.35²)), d the distance to the target on the VA plane
+mood_label         0.22    0.5 ± p / 2: + when the track's mood label is the target region's
+                           (``mood_quadrant``), − when it is another; p the label's probability
+                           (1 for a label that came with the data set); no label → 0.5
 genre_affinity     0.16    the largest genre weight among the track's genres, 0 for none
 popularity         0.08    the track's popularity; unknown → 0.5
 audio_similarity   0.12    exp(−msd / 2) to a reference sound (below); no audio features → 0.5
@@ -15,17 +18,30 @@ personal_affinity  0.08    (1 + a) / 2, a the mean of the listener's artist affi
                            the track's credited artists, 0 for an artist without evidence
 =================  ======  =========================================================================
 
-A factor is *active* when it can tell tracks apart: audio similarity when at least one
-track of the catalog has audio features, personal affinity when ``artist_weights`` are
-given. Inactive factors get weight 0 and the others are rescaled to sum to 1, so a
-catalog without audio features ranked for nobody in particular scores
-0.7 · mood + 0.2 · genre + 0.1 · popularity. The listener's genre taste needs no factor
-of its own: ``personalization`` folds it into ``genre_weights``.
+The weights are relative (``FACTOR_WEIGHTS``): the active factors' are rescaled to sum to 1.
+A factor is *active* when it can tell tracks apart: the mood label when at least one track of
+the catalog has one, audio similarity when at least one has audio features, personal affinity
+when ``artist_weights`` are given. Inactive factors get weight 0, so a catalog without labels
+or audio features ranked for nobody in particular scores 0.7 · mood + 0.2 · genre + 0.1 ·
+popularity, and one where all six apply 0.459 · mood fit + 0.181 · label + 0.131 · genre +
+0.066 · popularity + 0.098 · audio + 0.066 · personal. The listener's genre taste needs no
+factor of its own: ``personalization`` folds it into ``genre_weights``.
 
 * **Mood fit.** A linear ``1 − d / 2√2`` would put every plausible candidate (d < 1)
   between 0.65 and 1, letting the other factors decide the order; the kernel keeps
   near tracks near 1 (d = 0.1 → 0.96) and drops off where a song stops fitting
   (d = 0.5 → 0.36, d = 1 → 0.02).
+* **Mood label.** A label (Happy, Sad, Energetic, Calm) is a second, coarser reading of
+  a track's mood: a person's, or the audio-mood model's with its probability. It names
+  a region of the plane, the quadrant (``mood_quadrant``, the one rule for that, which
+  the evaluation's queries use too). Its weight follows one rule fixed in advance:
+  *a certain label is worth one kernel width of distance*, i.e. agreeing rather than
+  disagreeing with certainty (factor 1 against 0) weighs what the mood fit loses from
+  the target to σ away: w_label = w_mood · (1 − e^{−1/2}) = 0.393 · 0.56 = 0.22. So,
+  all else equal, among tracks within σ of the target, where the mood fit says they
+  all still fit, the label decides; it cannot bring in a track from farther than that
+  against one at the target. A label of probability p moves the factor by p / 2 either way: an uncertain
+  model label counts little, a missing one not at all.
 * **Genre affinity.** Max, not sum, so a track tagged with many genres gains nothing
   by that alone; weights are clipped to [0, 1].
 * **Audio similarity** is the seeds' kNN on z-scored audio features, turned from a
@@ -46,18 +62,31 @@ of its own: ``personalization`` folds it into ``genre_weights``.
 
 **Diversity** (``select_diverse``): greedy, MMR-style selection. Each step takes the
 best remaining adjusted score; a track is skipped once any of its credited artists
-has ``max_per_artist`` picks, and every pick lowers the adjusted score of tracks
-sharing its primary (first) genre by 0.1. Ties go to the higher unpenalised score,
-then to the smaller track id. ``previous`` rows (a list being extended, as a
-journey's steps are) count as earlier picks.
+has ``max_per_artist`` picks; every pick lowers the adjusted score of tracks sharing
+its primary (first) genre by ``genre_penalty`` (0.1); and, where the catalog has audio
+features, a track's adjusted score is lowered by ``sound_penalty`` (0.1) times how much
+more it sounds like its closest earlier pick than two random tracks of the catalog do
+— MMR's "maximal marginal relevance" in sound. Likeness is the audio similarity
+factor's kernel s = exp(−msd / 2) over the features both tracks know; two tracks drawn
+at random differ by msd = 2 on z-scored features (each has variance 1), s = 1/e, so the
+repeat is (s − 1/e) / (1 − 1/e), clipped at 0: 1 for the same sound, 0.38 for tracks
+one standard deviation apart on every feature, 0 for any pair no more alike than
+chance, or sharing no feature. The two penalties are the same size on purpose: a
+track that sounds exactly like one already listed is as much a repeat as one of the
+same primary genre. Ties go to the higher unpenalised score, then to the smaller track
+id. ``previous`` rows (a list being extended, as a journey's steps are) count as
+earlier picks. The greedy compares sounds lazily: a track's score computed against
+fewer picks bounds its true score from above, so only tracks whose bound could still
+be the best are compared with the latest picks.
 
 **Retrieval** (``rank_tracks``, the way to recommend from a catalog of any size). The
 tracks live in a grid index over the VA square (``music.index``), cut into blocks of at
 most ``BLOCK_SIZE`` tracks; inside a grid cell the tracks are sorted by whether they have
-audio features, then primary genre, then popularity, so a block is narrow in all three.
-Nothing needs a block's tracks to bound their totals from above:
+audio features, then mood label, then primary genre, then popularity, so a block is narrow
+in all four. Nothing needs a block's tracks to bound their totals from above:
 
 * mood fit at the distance from the target to the block's bounding box;
+* mood label: the block's best label factor for the target's region (kept per region);
 * genre and popularity together: the block's best popularity for tracks without a
   preferred genre, and for each preferred genre the genre's weight plus the best
   popularity among the block's tracks that carry it (kept per genre bit and block);
@@ -76,9 +105,11 @@ is the only factor that costs a second pass over its features. A query then
 3. runs the selection on them with, as the bar, the best bound of everything left out:
    blocks and tracks dropped in (2) and anything beyond the radius. Each pick must beat
    the bar strictly. A track left out scores at most the bar before any penalty, and
-   penalties only lower scores, so a pick that beats it is the pick a scan of the whole
-   catalog would make, ties included. When a pick cannot, τ is lowered (by 0.02, then
-   twice as much each time) and (2)–(3) repeat; at worst the whole catalog is scored.
+   both penalties only lower scores (each is ≥ 0, and depends only on the track and the
+   picks before it, never on which other tracks were scored), so a pick that beats it
+   is the pick a scan of the whole catalog would make, ties included. When a pick
+   cannot, τ is lowered (by 0.02, then twice as much each time) and (2)–(3) repeat; at
+   worst the whole catalog is scored.
 
 **The result therefore always equals the exhaustive scan** (``score_tracks`` +
 ``select_diverse`` over every row): the index only saves work. Bounds are raised by
@@ -101,11 +132,11 @@ from typing import Final
 
 import numpy as np
 
-from moodtune.errors import InputError
+from moodtune.errors import CatalogError, InputError
 
 from .catalog import Catalog
 from .index import VAIndex, build_index, concat_ranges
-from .track import AUDIO_FEATURES
+from .track import AUDIO_FEATURES, MOODS
 
 __all__ = [
     "AUDIO_NEIGHBOURS",
@@ -116,26 +147,47 @@ __all__ = [
     "MOOD_SIGMA",
     "NEUTRAL",
     "SIMILARITY_FEATURES",
+    "SOUND_REPEAT_PENALTY",
     "CatalogIndex",
+    "MoodLabels",
     "RankedTracks",
     "TrackScores",
     "artist_keys",
     "catalog_index",
+    "mood_quadrant",
     "rank_tracks",
     "score_tracks",
     "select_diverse",
 ]
 
 #: The score's factors, in the order of ``FACTOR_WEIGHTS``.
-FACTORS: Final[tuple[str, ...]] = ("mood_fit", "genre_affinity", "popularity", "audio_similarity", "personal_affinity")
-#: Weight of each factor when all are active (see the module docstring for the rescaling).
-FACTOR_WEIGHTS: Final = MappingProxyType(
-    {"mood_fit": 0.56, "genre_affinity": 0.16, "popularity": 0.08, "audio_similarity": 0.12, "personal_affinity": 0.08}
+FACTORS: Final[tuple[str, ...]] = (
+    "mood_fit",
+    "mood_label",
+    "genre_affinity",
+    "popularity",
+    "audio_similarity",
+    "personal_affinity",
 )
 MOOD_SIGMA: Final = 0.35
+_MOOD_FIT_WEIGHT: Final = 0.56
+#: Relative weight of each factor; the active factors' are rescaled to sum to 1 (module docstring).
+FACTOR_WEIGHTS: Final = MappingProxyType(
+    {
+        "mood_fit": _MOOD_FIT_WEIGHT,
+        # A certain label weighs what the mood fit loses from the target to one kernel width away.
+        "mood_label": _MOOD_FIT_WEIGHT * (1.0 - math.exp(-0.5)),
+        "genre_affinity": 0.16,
+        "popularity": 0.08,
+        "audio_similarity": 0.12,
+        "personal_affinity": 0.08,
+    }
+)
 #: Value of a factor for a track it knows nothing about: neither help nor harm.
 NEUTRAL: Final = 0.5
 GENRE_REPEAT_PENALTY: Final = 0.1
+#: Most a track loses for sounding like an earlier pick: the genre penalty's size (module docstring).
+SOUND_REPEAT_PENALTY: Final = GENRE_REPEAT_PENALTY
 #: Tracks whose sound defines the reference of the audio similarity.
 AUDIO_NEIGHBOURS: Final = 25
 #: Audio features compared by the audio similarity (all but the pitch class ``key``).
@@ -145,7 +197,9 @@ SIMILARITY_FEATURES: Final[tuple[str, ...]] = tuple(f for f in AUDIO_FEATURES if
 BLOCK_SIZE: Final = 16
 
 _SIMILARITY_COLUMNS = np.array([AUDIO_FEATURES.index(f) for f in SIMILARITY_FEATURES])
-_MOOD, _GENRE, _POPULARITY, _AUDIO, _PERSONAL = range(len(FACTORS))
+_MOOD, _LABEL, _GENRE, _POPULARITY, _AUDIO, _PERSONAL = range(len(FACTORS))
+# MOODS index of each quadrant, looked up by 2 · (arousal > 0) + (valence ≥ 0).
+_QUADRANT_MOODS = np.array([MOODS.index(m) for m in ("Sad", "Calm", "Energetic", "Happy")])
 # The greedy selection first reads this many of the best tracks (at least 64, or 8 per pick).
 _MIN_POOL, _POOL_PER_PICK = 64, 8
 # The first guess of the k-th pick's score is the selection on up to 2 × 25 × k tracks: the
@@ -156,6 +210,11 @@ _STEP = 0.02
 # Added to every bound: a bound and the score it bounds are computed along different float
 # paths (a box distance against a track's own), which may round apart by a few ulps.
 _BOUND_SLACK = 1e-9
+# The audio similarity of two tracks drawn at random: z-scored features differ by a mean square of
+# 2 (each has variance 1), and exp(−2 / 2) = 1/e. Only likeness beyond that makes a sound repeat.
+_CHANCE: Final = math.exp(-1.0)
+# Stale tracks the lazy greedy selection first compares with the latest picks' sounds.
+_LAZY_BATCH = 16
 # Tracks scored at a time by an exhaustive scan.
 _SCAN_CHUNK = 1 << 18
 # Genres with a bit of their own in a block's genre mask; the rest share the last bit.
@@ -168,7 +227,63 @@ def artist_keys(artist: str) -> tuple[str, ...]:
     return keys or (artist.casefold(),)
 
 
+def mood_quadrant(va: np.ndarray | Sequence[float]) -> np.ndarray:
+    """The mood label of the region of the plane each point lies in: its quadrant.
+
+    =========  =======  =======
+    mood       valence  arousal
+    =========  =======  =======
+    Happy      ≥ 0      > 0
+    Energetic  < 0      > 0
+    Sad        < 0      ≤ 0
+    Calm       ≥ 0      ≤ 0
+    =========  =======  =======
+
+    The four labels of ``MOODS`` placed as in Thayer's and Russell's models: Happy is
+    pleasant and aroused, Calm pleasant and quiet, Sad unpleasant and quiet, Energetic the
+    aroused, tense side (of the four labels, the one that fits angry or fearful listening).
+    A point on an axis belongs to a side by the ties above; the origin, on both, is Calm,
+    the restful side that neutral's genres (acoustic, lo-fi, indie) stand for. This is the
+    one rule that turns a point into a label: the ranking's mood-label factor and the
+    evaluation's queries (``music.evaluation``) both use it.
+
+    Parameters
+    ----------
+    va : shape (n, 2) or (2,), valence and arousal.
+
+    Returns
+    -------
+    ndarray of shape (n,), int: indices into ``MOODS`` (n = 1 for a single point).
+    """
+    va = np.asarray(va, dtype=np.float64).reshape(-1, 2)
+    return _QUADRANT_MOODS[2 * (va[:, 1] > 0) + (va[:, 0] >= 0)]
+
+
 # --- per-catalog tables ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MoodLabels:
+    """The mood labels of a catalog's tracks, in index order, for the mood-label factor.
+
+    Attributes
+    ----------
+    codes : (n,) int8, ``MOODS`` index of each track's label, -1 for none.
+    certainty : (n,) float32, the label's probability p in [0, 1]: the model's where it
+        estimated the label, 1 for a label that came with the data set, 0 for no label.
+    block_best : (len(MOODS), b) float64, per target region (a ``MOODS`` index) and block, the
+        highest mood-label factor among the block's tracks.
+    best : (len(MOODS),) float64, per target region, the highest factor in the catalog.
+    """
+
+    codes: np.ndarray
+    certainty: np.ndarray
+    block_best: np.ndarray
+    best: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return self.codes.nbytes + self.certainty.nbytes + self.block_best.nbytes + self.best.nbytes
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,8 +296,8 @@ class CatalogIndex:
 
     Attributes
     ----------
-    index : all tracks, by cell, then audio features (present first), primary genre and
-        popularity (most popular first). ``index.points`` are the valence/arousal.
+    index : all tracks, by cell, then audio features (present first), mood label, primary genre
+        and popularity (most popular first). ``index.points`` are the valence/arousal.
     position : (n,) int64, the index position of each catalog row.
     popularity : (n,) float32, popularity in index order, unknown → ``NEUTRAL``.
     genre_codes : (n, g) int32, ``catalog.genre_codes`` in index order.
@@ -190,6 +305,7 @@ class CatalogIndex:
     audio : (n, len(SIMILARITY_FEATURES)) float32 z-scored features in index order (NaN where
         unknown), or None when no track has any.
     has_audio : (n,) bool, in index order: the track has at least one comparable feature.
+    labels : the tracks' mood labels (``MoodLabels``), or None when no track has one.
     audio_index : the tracks with audio features (``index`` itself when that is all of them),
         or None when none has any.
     credits : (n_artist_names, c) int32, the credited-artist keys of each entry of
@@ -223,6 +339,7 @@ class CatalogIndex:
     artist_codes: np.ndarray
     audio: np.ndarray | None
     has_audio: np.ndarray
+    labels: MoodLabels | None
     audio_index: VAIndex | None
     credits: np.ndarray
     credit_ids: Mapping[str, int]
@@ -263,6 +380,8 @@ class CatalogIndex:
         total = self.index.nbytes + sum(a.nbytes for a in arrays)
         if self.audio is not None:
             total += self.audio.nbytes
+        if self.labels is not None:
+            total += self.labels.nbytes
         if self.audio_index is not None and self.audio_index is not self.index:
             total += self.audio_index.nbytes
         # The key dictionary: its table, the key strings and the (mostly boxed) numbers.
@@ -297,6 +416,32 @@ def _audio_scaling(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, std
 
 
+def _label_factor(codes: np.ndarray, certainty: np.ndarray, region: int) -> np.ndarray:
+    """The mood-label factor, shape (m,), of tracks with label ``codes`` and ``certainty`` (m,) for a target region."""
+    return NEUTRAL + 0.5 * certainty.astype(np.float64) * np.where(codes == region, 1.0, -1.0)
+
+
+def _mood_labels(catalog: Catalog, index: VAIndex) -> MoodLabels | None:
+    labelled = catalog.mood_codes >= 0
+    if not labelled.any():
+        return None
+    probability = catalog.mood_probability
+    outside = np.flatnonzero(~np.isnan(probability) & ~((probability >= 0) & (probability <= 1)))
+    if len(outside):
+        row = int(outside[0])
+        raise CatalogError(
+            f"track {catalog.ids[row]}: mood_probability must lie in [0, 1], got {float(probability[row])}"
+        )
+    # A label that came with the data set has no probability: it is as certain as a label gets.
+    certainty = np.where(labelled, np.nan_to_num(probability, nan=1.0), 0.0).astype(np.float32)[index.order]
+    codes = catalog.mood_codes[index.order]
+    starts = index.block_starts[:-1]
+    block_best = np.stack(
+        [np.maximum.reduceat(_label_factor(codes, certainty, region), starts) for region in range(len(MOODS))]
+    )
+    return MoodLabels(codes, certainty, block_best, block_best.max(axis=1))
+
+
 def _build(catalog: Catalog) -> CatalogIndex:
     n_genres = len(catalog.genre_names)
     codes = catalog.genre_codes
@@ -312,10 +457,11 @@ def _build(catalog: Catalog) -> CatalogIndex:
     mean, std = _audio_scaling(raw)
     has_audio = ~np.isnan(raw[:, ~np.isnan(std)]).all(axis=1)
 
-    # Inside a cell: tracks with audio features first, then by primary genre, then most popular
-    # first, so that each block is narrow in what its bound is made of.
+    # Inside a cell: tracks with audio features first, then by mood label, then by primary genre,
+    # then most popular first, so that each block is narrow in what its bound is made of.
     primary = codes[:, 0].astype(np.int64) + 1
-    group = np.where(has_audio, 0, n_genres + 1) + primary
+    label = catalog.mood_codes.astype(np.int64) + 1
+    group = (np.where(has_audio, 0, len(MOODS) + 1) + label) * (n_genres + 1) + primary
     within_cell = group * 1024 + (1023 - np.round(popularity * 1023).astype(np.int64))
     index = build_index(catalog.va, within_cell=within_cell, block_size=BLOCK_SIZE)
     order = index.order
@@ -351,6 +497,7 @@ def _build(catalog: Catalog) -> CatalogIndex:
         artist_codes=artist_codes,
         audio=audio,
         has_audio=has_audio[order],
+        labels=_mood_labels(catalog, index),
         audio_index=audio_index,
         credits=credits,
         credit_ids=credit_ids,
@@ -386,6 +533,7 @@ def catalog_index(catalog: Catalog) -> CatalogIndex:
 @dataclass(frozen=True)
 class _Query:
     target: tuple[float, float]
+    region: int  # MOODS index of the target's region (mood_quadrant), for the mood-label factor
     weights: np.ndarray  # (len(FACTORS),) effective weights
     genre_weights: np.ndarray  # (n_genres + 1,) weight per genre code, trailing 0 for code -1
     genre_bits: tuple[tuple[int, float], ...]  # (mask bit number, largest weight among its genres)
@@ -475,18 +623,20 @@ def _query(
             affinity = np.where(hit, values[slot], 0.0).sum(axis=1) / (credits >= 0).sum(axis=1)
 
     reference = _reference(catalog, tables, point, seed_audio)
-    active = np.array([True, True, True, reference is not None, bool(artist_weights)])
+    region = int(mood_quadrant(point)[0])
+    active = np.array([True, tables.labels is not None, True, True, reference is not None, bool(artist_weights)])
     weights = np.array([FACTOR_WEIGHTS[f] for f in FACTORS]) * active
     weights /= weights.sum()
     best_personal = (1.0 + max(float(affinity.max(initial=0.0)), 0.0)) / 2.0
     static_max = float(
-        weights[_GENRE] * dense.max(initial=0.0)
+        weights[_LABEL] * (tables.labels.best[region] if tables.labels is not None else NEUTRAL)
+        + weights[_GENRE] * dense.max(initial=0.0)
         + weights[_POPULARITY] * tables.max_popularity
         + weights[_AUDIO] * 1.0
         + weights[_PERSONAL] * best_personal
     )
     return _Query(
-        point, weights, dense, tuple(bits.items()), reference, artist_codes, affinity, best_personal, static_max
+        point, region, weights, dense, tuple(bits.items()), reference, artist_codes, affinity, best_personal, static_max
     )
 
 
@@ -528,9 +678,9 @@ class TrackScores:
     Attributes
     ----------
     distance : Euclidean distance to the target on the valence–arousal plane, in [0, 2√2].
-    mood_fit, genre_affinity, popularity, audio_similarity, personal_affinity : the factors
-        (``FACTORS``), each in [0, 1]; 0.5 where a factor knows nothing of a track, and for
-        every track when the factor is inactive.
+    mood_fit, mood_label, genre_affinity, popularity, audio_similarity, personal_affinity :
+        the factors (``FACTORS``), each in [0, 1]; 0.5 where a factor knows nothing of a track,
+        and for every track when the factor is inactive.
     total : Σ weight · factor, in [0, 1].
     weights : factor name → the weight it had in ``total`` (0 when inactive).
     rows : the catalog rows scored, or None for all of them in catalog order.
@@ -538,6 +688,7 @@ class TrackScores:
 
     distance: np.ndarray
     mood_fit: np.ndarray
+    mood_label: np.ndarray
     genre_affinity: np.ndarray
     popularity: np.ndarray
     audio_similarity: np.ndarray
@@ -570,6 +721,7 @@ class _Partial:
     positions: np.ndarray
     squared_distance: np.ndarray
     mood_fit: np.ndarray
+    mood_label: np.ndarray
     genre_affinity: np.ndarray
     popularity: np.ndarray
     personal_affinity: np.ndarray
@@ -584,6 +736,9 @@ def _partial(tables: CatalogIndex, query: _Query, positions: np.ndarray) -> _Par
     # Squared distance: the mood fit needs no square root, and most tracks here are only bounded.
     squared = np.square(points[:, 0] - query.target[0]) + np.square(points[:, 1] - query.target[1])
     mood_fit = np.exp(squared * (-0.5 / MOOD_SIGMA**2))
+    label = np.full(len(positions), NEUTRAL)
+    if tables.labels is not None:
+        label = _label_factor(tables.labels.codes[positions], tables.labels.certainty[positions], query.region)
     genre = query.genre_weights[tables.genre_codes[positions]].max(axis=1)
     popularity = tables.popularity[positions].astype(np.float64)
     personal = np.full(len(positions), NEUTRAL)
@@ -592,18 +747,35 @@ def _partial(tables: CatalogIndex, query: _Query, positions: np.ndarray) -> _Par
         slot = np.minimum(np.searchsorted(query.artist_codes, codes), len(query.artist_codes) - 1)
         personal = np.where(query.artist_codes[slot] == codes, (1.0 + query.artist_affinity[slot]) / 2.0, NEUTRAL)
     w = query.weights
-    total = w[_MOOD] * mood_fit + w[_GENRE] * genre + w[_POPULARITY] * popularity + w[_PERSONAL] * personal
-    return _Partial(positions, squared, mood_fit, genre, popularity, personal, total)
+    total = (
+        w[_MOOD] * mood_fit
+        + w[_LABEL] * label
+        + w[_GENRE] * genre
+        + w[_POPULARITY] * popularity
+        + w[_PERSONAL] * personal
+    )
+    return _Partial(positions, squared, mood_fit, label, genre, popularity, personal, total)
+
+
+def _sound_similarity(audio: np.ndarray, references: np.ndarray, unknown: float) -> np.ndarray:
+    """exp(−msd / 2) of each row of ``audio`` (m, f) to each of ``references`` (r, f): shape (m, r).
+
+    Both are z-scored float64 with NaN where unknown; ``msd`` is the mean squared difference
+    over the features known for both, and a pair sharing no known feature gets ``unknown``.
+    """
+    # (m, r, f): each pair's sums run over the contiguous last axis, the same way whatever m and r
+    # are, so a pair's value never depends on which other rows came along.
+    diff = audio[:, None, :] - references[None, :, :]
+    known = ~np.isnan(diff)
+    count = known.sum(axis=2)
+    msd = np.square(np.where(known, diff, 0.0)).sum(axis=2) / np.maximum(count, 1)
+    return np.where(count > 0, np.exp(-msd / 2.0), unknown)
 
 
 def _audio_similarity(tables: CatalogIndex, query: _Query, positions: np.ndarray) -> np.ndarray:
     if query.reference is None or tables.audio is None:
         return np.full(len(positions), NEUTRAL)
-    diff = tables.audio[positions].astype(np.float64) - query.reference
-    known = ~np.isnan(diff)
-    count = known.sum(axis=1)
-    msd = np.square(np.where(known, diff, 0.0)).sum(axis=1) / np.maximum(count, 1)
-    return np.where(count > 0, np.exp(-msd / 2.0), NEUTRAL)
+    return _sound_similarity(tables.audio[positions].astype(np.float64), query.reference[None], NEUTRAL)[:, 0]
 
 
 def _complete(query: _Query, partial: _Partial, audio: np.ndarray, rows: np.ndarray | None) -> TrackScores:
@@ -611,6 +783,7 @@ def _complete(query: _Query, partial: _Partial, audio: np.ndarray, rows: np.ndar
     return TrackScores(
         distance=np.sqrt(partial.squared_distance),
         mood_fit=partial.mood_fit,
+        mood_label=partial.mood_label,
         genre_affinity=partial.genre_affinity,
         popularity=partial.popularity,
         audio_similarity=audio,
@@ -686,21 +859,34 @@ def score_tracks(
 
 @dataclass(frozen=True)
 class _History:
-    """Earlier picks of the list: rows taken, and how often each artist key and primary genre was."""
+    """Earlier picks of the list: rows taken, how often each artist key and primary genre was, their sound.
 
+    ``rows`` are the earlier picks as given (a row given twice counts twice); ``sounds`` is
+    (p, f) float64, the z-scored audio features of the p distinct rows taken (NaN where
+    unknown); (0, 0) when the catalog has no audio features.
+    """
+
+    rows: np.ndarray
     taken: np.ndarray
     artists: Counter[int]
     genres: Counter[int]
+    sounds: np.ndarray
 
     @classmethod
     def of(cls, catalog: Catalog, tables: CatalogIndex, previous: np.ndarray) -> _History:
         credits = tables.credits[catalog.artist_codes[previous]]
         primary = catalog.genre_codes[previous, 0]
+        taken = np.unique(previous)
+        sounds = np.empty((0, 0))
+        if tables.audio is not None:
+            sounds = tables.audio[tables.position[taken]].astype(np.float64)
         return cls(
-            np.unique(previous),
-            Counter(credits[credits >= 0].tolist()),
-            Counter(primary[primary >= 0].tolist()),
+            previous, taken, Counter(credits[credits >= 0].tolist()), Counter(primary[primary >= 0].tolist()), sounds
         )
+
+    def extended(self, catalog: Catalog, tables: CatalogIndex, picks: list[tuple[int, float]]) -> _History:
+        """This history with ``picks`` (catalog row, score) added after it."""
+        return _History.of(catalog, tables, np.concatenate([self.rows, [row for row, _ in picks]]).astype(np.int64))
 
 
 def _by_score(catalog: Catalog, rows: np.ndarray, total: np.ndarray) -> np.ndarray:
@@ -715,68 +901,128 @@ def _by_score(catalog: Catalog, rows: np.ndarray, total: np.ndarray) -> np.ndarr
     return order
 
 
+@dataclass(frozen=True)
+class _Diversity:
+    """The rules of the selection (see ``select_diverse``)."""
+
+    max_per_artist: int
+    genre_penalty: float
+    sound_penalty: float
+
+
 def _greedy(
     catalog: Catalog,
     tables: CatalogIndex,
     rows: np.ndarray,
     total: np.ndarray,
     k: int,
-    max_per_artist: int,
-    genre_penalty: float,
+    rules: _Diversity,
     bound: float,
     history: _History,
 ) -> tuple[list[tuple[int, float]], bool]:
     """Greedy picks among catalog ``rows`` scored ``total``, and whether they are certain.
 
     Uncertain (False) when some step's best adjusted score does not beat ``bound``, the
-    highest total a track left out may have; the picks made up to then come back.
+    highest total a track left out may have; the picks made up to then come back (each of
+    them certain).
+
+    A track's adjusted score is ``total − genre_penalty · (earlier picks of its primary genre)
+    − sound_penalty · (its likeness beyond chance to its closest earlier pick)``, computed
+    afresh from that count and that maximum, so it depends only on which tracks were picked
+    before, never on the order of the arithmetic that got there.
     """
     if not len(rows):
         return [], bound == -math.inf
     order = _by_score(catalog, rows, total)
     rows = rows[order]
+    total = total[order].astype(np.float64)
     positions = tables.position[rows]
-    adjusted = total[order].astype(np.float64)
     primary = tables.genre_codes[positions, 0]
     credits = tables.credits[tables.artist_codes[positions]]
     eligible = ~np.isin(rows, history.taken) if len(history.taken) else np.ones(len(rows), dtype=bool)
-    for code, count in history.artists.items():
-        if count >= max_per_artist:
+    artists, genres = Counter(history.artists), Counter(history.genres)
+    for code, count in artists.items():
+        if count >= rules.max_per_artist:
             eligible &= ~(credits == code).any(axis=1)
-    for code, count in history.genres.items():
-        adjusted[primary == code] -= genre_penalty * count
-    counts = Counter(history.artists)
+    repeats = np.zeros(len(rows))
+    for code, count in genres.items():
+        repeats[primary == code] = count
+    adjusted = total - rules.genre_penalty * repeats
+    # Sound, lazily: `similar` is each track's likeness beyond chance to its closest one among the
+    # first `seen` of the earlier picks' sounds (`earlier`). Further picks can only raise it, so a
+    # score computed with fewer of them bounds the true one from above, and only the tracks that
+    # might be the best need comparing. A track without audio features is like nothing: never stale.
+    sounds = tables.audio[positions].astype(np.float64) if tables.audio is not None and rules.sound_penalty else None
+    earlier = list(history.sounds) if sounds is not None else []
+    similar, seen = np.zeros(len(rows)), np.zeros(len(rows), dtype=np.int64)
+    if sounds is not None:
+        seen[~tables.has_audio[positions]] = np.iinfo(np.int64).max
+    # The adjusted scores as they stand (upper bounds where `seen` lags), -inf for the ineligible.
+    candidates = np.where(eligible, adjusted - rules.sound_penalty * similar, -np.inf)
+    descending = -total  # ascending: where tracks with a total of at least x end is a binary search
+
+    def compare(sounds: np.ndarray, tracks: np.ndarray) -> None:
+        """Bring ``tracks`` (eligible, stale) up to date with every earlier sound, in place."""
+        if not len(tracks):
+            return
+        # From the sound the least up-to-date of them has not seen: comparing a pair again is
+        # harmless (the same value, and the maximum keeps it) and cheaper than grouping.
+        likeness = _sound_similarity(sounds[tracks], np.array(earlier[int(seen[tracks].min()) :]), _CHANCE)
+        beyond_chance = (likeness.max(axis=1) - _CHANCE) / (1.0 - _CHANCE)
+        similar[tracks] = np.maximum(similar[tracks], beyond_chance)
+        seen[tracks] = len(earlier)
+        candidates[tracks] = adjusted[tracks] - rules.sound_penalty * similar[tracks]
+
     picks: list[tuple[int, float]] = []
     while len(picks) < k:
-        candidates = np.where(eligible, adjusted, -np.inf)
-        j = int(np.argmax(candidates))
-        if not eligible[j]:
+        # The first eligible tracks in order (the best totals) give a score the best reaches at least;
+        # a track whose total (its score before any penalty) is below that cannot beat it, so only
+        # the tracks before `reach` count, and among them only those whose bound reaches it need
+        # to be up to date. The best of them is then exact, and first in order among equals: the
+        # best score, ties broken as a full pass would.
+        head = np.flatnonzero(eligible[: 4 * _LAZY_BATCH])[:_LAZY_BATCH]
+        if not len(head):
+            head = np.flatnonzero(eligible)[:_LAZY_BATCH]
+        if not len(head):
             return picks, bound == -math.inf
+        if sounds is not None and (seen[head] < len(earlier)).all():
+            compare(sounds, head)
+        floor = float(candidates[head][seen[head] >= len(earlier)].max())
+        reach = int(np.searchsorted(descending, -floor, side="right"))
+        if sounds is not None:
+            stale = np.flatnonzero((seen[:reach] < len(earlier)) & (candidates[:reach] >= floor))
+            compare(sounds, stale)
+        j = int(np.argmax(candidates[:reach]))
         # Tracks left out are unpenalised at most `bound`; on a tie their id might win.
         if candidates[j] <= bound:
             return picks, False
-        picks.append((int(rows[j]), float(adjusted[j])))
-        eligible[j] = False
+        picks.append((int(rows[j]), float(candidates[j])))
+        eligible[j], candidates[j] = False, -np.inf
         for code in credits[j][credits[j] >= 0].tolist():
-            counts[code] += 1
-            if counts[code] >= max_per_artist:
-                eligible &= ~(credits == code).any(axis=1)
-        if primary[j] >= 0:
-            adjusted[primary == primary[j]] -= genre_penalty
+            artists[code] += 1
+            if artists[code] >= rules.max_per_artist:
+                spent = (credits == code).any(axis=1)
+                eligible &= ~spent
+                candidates[spent] = -np.inf
+        if (genre := int(primary[j])) >= 0:
+            genres[genre] += 1
+            same = np.flatnonzero((primary == genre) & eligible)
+            adjusted[same] = total[same] - rules.genre_penalty * genres[genre]
+            candidates[same] = adjusted[same] - rules.sound_penalty * similar[same]
+        if sounds is not None:
+            earlier.append(sounds[j])
     return picks, True
 
 
-def _check_selection(k: object, max_per_artist: object, genre_penalty: object) -> None:
+def _check_selection(k: int, max_per_artist: int, genre_penalty: float, sound_penalty: float) -> _Diversity:
     for name, value in (("k", k), ("max_per_artist", max_per_artist)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InputError(f"{name} must be an integer >= 1, got {value!r}")
     # A negative penalty would raise scores, and the bounds that make retrieval exact assume it cannot.
-    if (
-        isinstance(genre_penalty, bool)
-        or not isinstance(genre_penalty, Real)
-        or not 0 <= float(genre_penalty) < math.inf
-    ):
-        raise InputError(f"genre_penalty must be a finite number >= 0, got {genre_penalty!r}")
+    for name, penalty in (("genre_penalty", genre_penalty), ("sound_penalty", sound_penalty)):
+        if isinstance(penalty, bool) or not isinstance(penalty, Real) or not 0 <= float(penalty) < math.inf:
+            raise InputError(f"{name} must be a finite number >= 0, got {penalty!r}")
+    return _Diversity(max_per_artist, float(genre_penalty), float(sound_penalty))
 
 
 def select_diverse(
@@ -787,9 +1033,10 @@ def select_diverse(
     candidates: np.ndarray | Sequence[int] | None = None,
     max_per_artist: int = 1,
     genre_penalty: float = GENRE_REPEAT_PENALTY,
+    sound_penalty: float = SOUND_REPEAT_PENALTY,
     previous: np.ndarray | Sequence[int] = (),
 ) -> list[tuple[int, float]]:
-    """Pick up to ``k`` tracks, best first, with the artist limit and the genre-repeat penalty.
+    """Pick up to ``k`` tracks, best first, with the artist limit and the genre- and sound-repeat penalties.
 
     An exact greedy over ``candidates``; it reads only as much of the ranking as the picks need.
 
@@ -801,8 +1048,11 @@ def select_diverse(
     candidates : (m,) catalog rows that ``total`` scores; None: every track, m = n.
     max_per_artist : picks allowed per credited artist, ≥ 1.
     genre_penalty : subtracted from a track's score for each earlier pick with its primary genre.
+    sound_penalty : times a track's likeness beyond chance (in [0, 1], module docstring) to its
+        closest earlier pick, subtracted from its score; nothing where the catalog has no audio
+        features.
     previous : catalog rows already in the list (e.g. a journey's earlier steps): never picked
-        again, and counted toward the artist limit and the genre penalty.
+        again, and counted toward the artist limit and both penalties.
 
     Returns
     -------
@@ -811,10 +1061,10 @@ def select_diverse(
     Raises
     ------
     InputError
-        Bad ``k``, ``max_per_artist`` or ``genre_penalty``, a row outside the catalog, or
-        ``total`` not one score per candidate.
+        Bad ``k``, ``max_per_artist``, ``genre_penalty`` or ``sound_penalty``, a row outside the
+        catalog, or ``total`` not one score per candidate.
     """
-    _check_selection(k, max_per_artist, genre_penalty)
+    rules = _check_selection(k, max_per_artist, genre_penalty, sound_penalty)
     rows = np.arange(len(catalog)) if candidates is None else _check_rows(catalog, candidates, "candidates")
     total = np.asarray(total, dtype=np.float64)
     if total.shape != rows.shape:
@@ -823,7 +1073,7 @@ def select_diverse(
         return []
     tables = catalog_index(catalog)
     history = _History.of(catalog, tables, _check_rows(catalog, previous, "previous"))
-    picks, _ = _select(catalog, tables, rows, total, k, max_per_artist, genre_penalty, -math.inf, history)
+    picks, _ = _select(catalog, tables, rows, total, k, rules, -math.inf, history)
     return [(row, max(score, 0.0)) for row, score in picks]
 
 
@@ -833,8 +1083,7 @@ def _select(
     rows: np.ndarray,
     total: np.ndarray,
     k: int,
-    max_per_artist: int,
-    genre_penalty: float,
+    rules: _Diversity,
     left_out: float,
     history: _History,
 ) -> tuple[list[tuple[int, float]], bool]:
@@ -842,10 +1091,12 @@ def _select(
 
     The greedy runs on the best ``size`` tracks with the best total below them (or ``left_out``,
     whichever is higher) as its bound; the slice grows ×4 until the picks are certain or it
-    holds every row. Certain (True) then means: the picks equal a greedy over ``rows`` and
-    every track with a total up to ``left_out``.
+    holds every row, each round going on from the picks the last one made (each of them
+    certain) as earlier picks. Certain (True) then means: the picks equal a greedy over
+    ``rows`` and every track with a total up to ``left_out``.
     """
     size = min(len(rows), max(_MIN_POOL, _POOL_PER_PICK * k) + len(history.taken))
+    picks: list[tuple[int, float]] = []
     while True:
         if size >= len(rows):
             inside, bound = np.arange(len(rows)), left_out
@@ -854,11 +1105,13 @@ def _select(
             # Everything tied with the threshold comes in, so the id tie-break sees all ties.
             inside = np.flatnonzero(total >= threshold)
             bound = max(float(total[total < threshold].max(initial=-math.inf)), left_out)
-        picks, certain = _greedy(
-            catalog, tables, rows[inside], total[inside], k, max_per_artist, genre_penalty, bound, history
-        )
+        more, certain = _greedy(catalog, tables, rows[inside], total[inside], k - len(picks), rules, bound, history)
+        picks += more
         if certain or size >= len(rows):
             return picks, certain
+        # The picks made are certain: go on from them with more of the ranking.
+        if more:
+            history = history.extended(catalog, tables, more)
         size = min(len(rows), size * 4)
 
 
@@ -910,6 +1163,8 @@ def _block_bounds(
         + w[_AUDIO] * np.where(tables.block_audio[blocks], 1.0, NEUTRAL)
         + w[_PERSONAL] * personal
     )
+    if tables.labels is not None:
+        rest += w[_LABEL] * tables.labels.block_best[query.region, blocks]
     bounds = rest + w[_POPULARITY] * popularity + w[_GENRE] * query.genre_weights.max(initial=0.0)
     open_ = np.flatnonzero(bounds >= bar)
     # Genre and popularity together: a track without a liked genre scores at most the block's
@@ -945,6 +1200,7 @@ def rank_tracks(
     seed_audio: np.ndarray | Sequence[float] | None = None,
     max_per_artist: int = 1,
     genre_penalty: float = GENRE_REPEAT_PENALTY,
+    sound_penalty: float = SOUND_REPEAT_PENALTY,
     previous: np.ndarray | Sequence[int] = (),
 ) -> RankedTracks:
     """The ``k`` best tracks for a mood target, diverse, found through the index.
@@ -956,7 +1212,7 @@ def rank_tracks(
     Parameters
     ----------
     catalog, target, genre_weights, artist_weights, seed_audio : as for ``score_tracks``.
-    k, max_per_artist, genre_penalty, previous : as for ``select_diverse``.
+    k, max_per_artist, genre_penalty, sound_penalty, previous : as for ``select_diverse``.
 
     Returns
     -------
@@ -967,7 +1223,7 @@ def rank_tracks(
     InputError
         As ``score_tracks`` and ``select_diverse`` do for their arguments.
     """
-    _check_selection(k, max_per_artist, genre_penalty)
+    rules = _check_selection(k, max_per_artist, genre_penalty, sound_penalty)
     tables = catalog_index(catalog)
     query = _query(catalog, tables, target, genre_weights, artist_weights, seed_audio)
     history = _History.of(catalog, tables, _check_rows(catalog, previous, "previous"))
@@ -978,7 +1234,7 @@ def rank_tracks(
     liked = _liked_blocks(tables, query)
 
     def select(scores: TrackScores, rows: np.ndarray, bound: float) -> tuple[list[tuple[int, float]], bool]:
-        return _select(catalog, tables, rows, scores.total, k, max_per_artist, genre_penalty, bound, history)
+        return _select(catalog, tables, rows, scores.total, k, rules, bound, history)
 
     # (1) A first guess of the k-th pick's score, from the best-bounded tracks around the target and
     # the nearest ones (the two differ when, say, one liked artist fills the former).

@@ -163,7 +163,7 @@ def write_comparison(rows: list[ComparisonRow], out_dir: str | Path, *, command:
     ax.set_xticks(x, names)
     ax.set_ylim(0, 1)
     ax.set_ylabel(split)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", ncols=4, fontsize=8)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(out / "comparison.png")

@@ -1,8 +1,8 @@
 """``create_app(settings)``: the FastAPI application serving the REST API, the stream and the web page.
 
-The expression model, the face detector and the catalog are loaded once in the
-lifespan (at server start-up), never at import. A missing expression model does
-not stop the server: photo and stream analysis answer 503 and
+The expression model, the face detector and the catalog (with its ranking tables)
+are loaded once in the lifespan (at server start-up), never at import. A missing
+expression model does not stop the server: photo and stream analysis answer 503 and
 ``/api/v1/health`` says why, while mood-based recommendation keeps working.
 """
 
@@ -26,6 +26,7 @@ import moodtune
 from moodtune.errors import ModelError
 from moodtune.music import Catalog
 from moodtune.music.feedback import open_feedback_db
+from moodtune.music.ranking import catalog_index
 from moodtune.music.store import open_catalog
 from moodtune.perception.expression import load_expression_model
 from moodtune.perception.faces import get_detector
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = _load(settings, catalog)
+        # The ranking tables (2 s at 1 M tracks) are built now, not by the first request.
+        catalog_index(state.catalog)
         app.state.moodtune = state
         try:
             yield

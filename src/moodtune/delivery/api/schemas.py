@@ -221,8 +221,8 @@ class RecommendationOut(TrackOut):
     score: float
     reason: str = Field(description="one line on why this track fits, built from `factors`")
     factors: dict[str, float] = Field(
-        description="what ranked it: distance to the point aimed at, and mood_fit, genre_affinity, popularity, "
-        "audio_similarity, personal_affinity, each in [0, 1]"
+        description="what ranked it: distance to the point aimed at, and mood_fit, mood_label, genre_affinity, "
+        "popularity, audio_similarity, personal_affinity, each in [0, 1]"
     )
     waypoint: list[float] | None = Field(
         None, description="journey only: [valence, arousal] of this track's step", min_length=2, max_length=2

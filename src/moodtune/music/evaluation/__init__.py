@@ -13,7 +13,7 @@ from pathlib import Path
 from .datasets import EvalSet, load_eval_sets
 from .harness import DEFAULT_K, MOODTUNE, Check, EvalReport, ListScores, MethodScores, SetResult, evaluate_methods
 from .methods import METHODS
-from .queries import EmotionQuery, emotion_queries, mood_quadrant
+from .queries import EmotionQuery, emotion_queries
 from .report import render_markdown
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "emotion_queries",
     "evaluate_methods",
     "load_eval_sets",
-    "mood_quadrant",
     "render_markdown",
     "run_evaluation",
 ]

@@ -3,7 +3,7 @@
 * **Deezer test split** (``deezer_mood_detection/test.csv``, format ``deezer``): valence and
   arousal are the data set's labels, mapped to [-1, 1] by the importer (``x / 3``). The set has
   no mood labels, popularity, genres or audio features; the label-based baselines filter on the
-  quadrant of each track's own valence/arousal (``queries.mood_quadrant``).
+  quadrant of each track's own valence/arousal (``ranking.mood_quadrant``).
 * **Spotify moods set** (``data_moods.csv``, format ``moods``): 686 tracks with audio features
   and a human mood label. Their valence/arousal come from the audio-mood model
   (``moodtune.music.audio_mood``), which is trained on these very labels; scoring moodtune's
@@ -25,9 +25,9 @@ import numpy as np
 from moodtune.errors import DataError
 
 from ..catalog import Catalog
+from ..ranking import mood_quadrant
 from ..track import AUDIO_FEATURES, MOODS
 from .metrics import audio_space
-from .queries import mood_quadrant
 
 __all__ = [
     "CROSS_FIT_FOLDS",

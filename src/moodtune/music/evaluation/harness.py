@@ -68,7 +68,8 @@ class ListScores:
     emotion : the query.
     track_ids : the list, best first (at most k).
     distance : mean valence–arousal distance of the tracks to the target; None for an empty list.
-    quadrant_share : share of the tracks in the target's quadrant; None for an empty list.
+    quadrant_share : share of the tracks in the target's quadrant; None for an empty list, and
+        for a target on an axis, which lies in no quadrant (``EmotionQuery.has_quadrant``).
     precision : precision@k of the target's mood label; None where the set has no human labels.
     audio_diversity : mean pairwise distance in z-scored audio-feature space; None without audio
         features or with fewer than 2 tracks.
@@ -139,7 +140,7 @@ class LabelPoint:
     mood : one of ``MOODS``.
     tracks : how many tracks carry it.
     valence, arousal : their mean position.
-    in_quadrant : share of them in the label's own quadrant (``queries.mood_quadrant``).
+    in_quadrant : share of them in the label's own quadrant (``ranking.mood_quadrant``).
     """
 
     mood: str
@@ -245,7 +246,7 @@ def _score_list(eval_set: EvalSet, query: EmotionQuery, picks: np.ndarray, k: in
         emotion=query.emotion,
         track_ids=tuple(str(i) for i in catalog.ids[picks].tolist()),
         distance=mean_distance(catalog.va, picks, query.target) if filled else None,
-        quadrant_share=quadrant_share(eval_set.quadrants, picks, mood) if filled else None,
+        quadrant_share=quadrant_share(eval_set.quadrants, picks, mood) if filled and query.has_quadrant else None,
         precision=precision_at_k(eval_set.labels, picks, mood, k) if eval_set.human_labels else None,
         audio_diversity=(
             mean_pairwise_distance(eval_set.audio, picks) if eval_set.audio is not None and len(picks) > 1 else None

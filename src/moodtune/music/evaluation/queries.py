@@ -1,9 +1,10 @@
-"""The evaluation's queries: one per emotion, aiming at its anchor, with the mood label of its quadrant.
+"""The evaluation's queries: one per emotion, aiming at its anchor, with the mood label of its region.
 
 Every method answers the same seven queries, one for each of ``EMOTIONS``. A query's target
 point is the emotion's valence–arousal anchor (``VA_ANCHORS``) — the point the ``match``
 strategy aims at for someone who says they feel that emotion. Its mood label, the one the
-label-based baselines filter on, is the quadrant of that point (``mood_quadrant``):
+label-based baselines filter on, is the label of the target's region by the rule the ranking's
+mood-label factor uses too (``ranking.mood_quadrant``, the one place it is written):
 
 =========  ====================  ==========  ===========================================
 mood       valence               arousal     emotions whose anchor falls there
@@ -15,11 +16,9 @@ Sad        < 0                   ≤ 0         sad (−0.63, −0.27)
 Calm       ≥ 0                   ≤ 0         neutral (0, 0)
 =========  ====================  ==========  ===========================================
 
-The quadrants are the four moods of the Spotify moods data set placed as in Thayer's and
-Russell's models: Happy is pleasant and aroused, Calm pleasant and quiet, Sad unpleasant and
-quiet, Energetic the aroused, tense side (its tracks are the data set's most energetic and
-less positive than Happy's). Neutral's anchor is the origin, on every border; the ties above
-send it to Calm, the restful side its genres (acoustic, lo-fi, indie) stand for.
+Neutral's anchor is the origin, on both axes: the rule's ties give it Calm, so the baselines
+have a label to filter on, but it lies in no quadrant, and the quadrant share (the share of a
+list on the target's side of both axes) is not measured for it (``EmotionQuery.has_quadrant``).
 """
 
 from __future__ import annotations
@@ -30,12 +29,10 @@ import numpy as np
 
 from moodtune.affect import EMOTIONS, VA_ANCHORS
 
+from ..ranking import mood_quadrant
 from ..track import MOODS
 
-__all__ = ["EmotionQuery", "emotion_queries", "mood_quadrant"]
-
-# MOODS index of each quadrant, looked up by 2 · (arousal > 0) + (valence ≥ 0).
-_QUADRANT_MOODS = np.array([MOODS.index(m) for m in ("Sad", "Calm", "Energetic", "Happy")])
+__all__ = ["EmotionQuery", "emotion_queries"]
 
 
 @dataclass(frozen=True)
@@ -46,27 +43,17 @@ class EmotionQuery:
     ----------
     emotion : one of ``EMOTIONS``.
     target : (valence, arousal), the emotion's anchor, each in [-1, 1].
-    mood : the mood label of the target's quadrant, one of ``MOODS``.
+    mood : the mood label of the target's region (``ranking.mood_quadrant``), one of ``MOODS``.
     """
 
     emotion: str
     target: tuple[float, float]
     mood: str
 
-
-def mood_quadrant(va: np.ndarray) -> np.ndarray:
-    """The mood label of each point's quadrant (see the module docstring for the borders).
-
-    Parameters
-    ----------
-    va : shape (n, 2), valence and arousal.
-
-    Returns
-    -------
-    ndarray of shape (n,), int: indices into ``MOODS``.
-    """
-    va = np.asarray(va, dtype=np.float64).reshape(-1, 2)
-    return _QUADRANT_MOODS[2 * (va[:, 1] > 0) + (va[:, 0] >= 0)]
+    @property
+    def has_quadrant(self) -> bool:
+        """Whether the target lies inside a quadrant; a target on an axis has none (neutral's origin)."""
+        return self.target[0] != 0 and self.target[1] != 0
 
 
 def emotion_queries() -> tuple[EmotionQuery, ...]:

@@ -12,9 +12,10 @@ _SETUP = """\
 **Queries.** One per emotion moodtune reads. The target point is the emotion's valence–arousal
 anchor (`moodtune.affect.VA_ANCHORS`, Russell & Mehrabian 1977), the point the `match` strategy
 aims at for a listener who feels that emotion. The mood label, which the baselines filter on, is
-the quadrant of the target: Happy (valence ≥ 0, arousal > 0), Energetic (valence < 0, arousal
-> 0), Sad (valence < 0, arousal ≤ 0), Calm (valence ≥ 0, arousal ≤ 0). Neutral's anchor is the
-origin, on every border; these ties send it to Calm.
+the label of the target's region by the one rule moodtune has for it (`ranking.mood_quadrant`,
+which its mood-label factor uses too): Happy (valence ≥ 0, arousal > 0), Energetic (valence < 0,
+arousal > 0), Sad (valence < 0, arousal ≤ 0), Calm (valence ≥ 0, arousal ≤ 0). Neutral's anchor
+is the origin, on both axes; these ties send it to Calm.
 
 {queries}
 
@@ -30,20 +31,27 @@ origin, on every border; these ties send it to Calm.
   features, only valence and arousal, so there B runs on those two, z-scored.
 - **moodtune**: `moodtune.music.recommend` with the `match` strategy for a listener who feels the
   query's emotion, the packaged genre mapping and no user: the engine as it is, untuned for
-  these queries.
+  these queries. Where the catalog has mood labels (Spotify moods) it reads them as the
+  baselines do, through its mood-label factor, and weighs them against the other factors
+  (`docs/music/recommending.md`, `music/ranking.py`).
 
 **Measures** (means over the seven queries; ↓ lower is better, ↑ higher is better):
 
 - *VA distance* ↓: mean Euclidean valence–arousal distance of the listed tracks to the target.
-- *in quadrant* ↑: share of the listed tracks in the target's quadrant. Where the labels are the
-  quadrants (Deezer), the baselines score 1 by construction. Neutral's target is the origin, in a
-  quadrant only by the tie rule: a method that aims at the point itself lists tracks from all
-  sides of it.
+- *in quadrant* ↑: share of the listed tracks in the target's quadrant, averaged over the queries
+  whose target lies in one. A target on an axis has no quadrant: the tie rule gives it a label to
+  filter on, but "the target's side" of that axis is undefined, and a method that aims at the
+  point itself lists tracks from all sides of it. Such a query's distance, P@k and diversity
+  still count. Where the labels are the quadrants (Deezer), the baselines score 1 by
+  construction. Averaged over: {excluded}.
 - *P@k* ↑: share of the k slots holding a track with the target's human mood label (only where the
   labels are human; on Deezer the labels are the quadrants, so P@k would repeat *in quadrant*).
   The baselines list only tracks with that label, so their P@k is 1 by construction wherever a
-  label has k tracks; moodtune never reads the labels and ranks by the cross-fitted
-  valence/arousal, so its P@k says how often that placement lands on the human label.
+  label has k tracks. moodtune reads the same labels, as the catalog holds them, but as one
+  factor among several (a certain label is worth one mood-kernel width of distance), so its P@k
+  says how often the tracks that fit the target best also carry its label, not how well the
+  cross-fitted placement alone finds it. P@k is shown, not checked: no method can pass a baseline
+  that scores 1 by construction.
 - *audio div.* ↑: mean pairwise distance of the listed tracks in z-scored audio-feature space.
 - *artists* ↑: distinct artists per listed track (1 = no artist twice); *genres* ↑ likewise for
   primary genres, where the catalog has genres (neither set here has).
@@ -54,6 +62,14 @@ origin, on every border; these ties send it to Calm.
 
 def _number(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _excluded(report: EvalReport) -> str:
+    """Which queries the quadrant share leaves out, in words."""
+    left_out = [f"{q.emotion} {q.target}" for q in report.queries if not q.has_quadrant]
+    if not left_out:
+        return "all of them"
+    return "every query but " + ", ".join(left_out) + ", whose target lies on an axis"
 
 
 def _queries_table(report: EvalReport) -> str:
@@ -100,9 +116,12 @@ def _set_section(result: SetResult, k: int) -> str:
             for p in result.label_points
         ]
     names = [m.method for m in result.methods]
+    on_axis = any(s.quadrant_share is None and s.distance is not None for m in result.methods for s in m.lists)
     lines += [
         "",
-        "Per emotion: VA distance ↓ / in quadrant ↑" + (f" / P@{k} ↑" if result.human_labels else "") + ".",
+        "Per emotion: VA distance ↓ / in quadrant ↑"
+        + (f" / P@{k} ↑" if result.human_labels else "")
+        + (" (in quadrant n/a: the target lies on an axis)." if on_axis else "."),
         "",
         "| emotion | " + " | ".join(names) + " |",
         "| --- |" + " --- |" * len(names),
@@ -171,7 +190,7 @@ def render_markdown(report: EvalReport, *, command: str, date: str) -> str:
     )
     parts = [
         header,
-        _SETUP.format(queries=_queries_table(report), k=report.k),
+        _SETUP.format(queries=_queries_table(report), k=report.k, excluded=_excluded(report)),
         *(_set_section(result, report.k) for result in report.sets),
         _checks_section(report),
     ]
