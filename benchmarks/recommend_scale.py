@@ -27,8 +27,9 @@ Per size it prints: the time to build the catalog's arrays and its ranking index
 recommendation) and wall-clock p50/p99 of the whole ``recommend`` call (with reasons and
 links), over random mood queries after a warm-up; the tracks a query read and scored in
 full (medians); and the p50 of an exhaustive scan (``score_tracks`` over every track, then
-``select_diverse``) on the first timed queries, in the same process, with how many of them
-picked exactly what the index did. Queries: a random emotion mix (Dirichlet) read as an
+``select_diverse`` over every track, without ``rank_tracks``'s bounded candidate pool) on the
+first timed queries, in the same process, with how many of them picked exactly the list the
+index did and how many picks the two lists share on average. Queries: a random emotion mix (Dirichlet) read as an
 ``AffectState`` and a random strategy (match, uplift, calm) give the target and genre
 weights; every other ``rank_tracks`` query also carries a listener's affinities for 20 artists.
 
@@ -282,7 +283,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
     parser.add_argument("--queries", type=int, default=300, help="timed queries per size (after the warm-up)")
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--exhaustive", type=int, default=10, help="queries also run as a full scan (3 at 10M)")
+    parser.add_argument("--exhaustive", type=int, default=40, help="queries also run as a full scan (3 at 10M)")
     parser.add_argument("--va-shape", choices=["starter", "deezer"], default="starter")
     parser.add_argument("--data", type=Path, default=None, help="the shared music folder (for --va-shape deezer)")
     parser.add_argument("--seed", type=int, default=0)
@@ -295,7 +296,7 @@ def main() -> None:
     header = (
         f"{'tracks':>10} {'gen s':>6} {'build s':>7} {'catalog MB':>10} {'index MB':>8} {'RSS MB':>7} "
         f"{'p50':>6} {'p99':>6} {'cpu p50':>7} {'cpu p99':>7} {'rec p50':>7} {'rec p99':>7} "
-        f"{'read':>7} {'scored':>7} {'scan p50':>9} {'×':>5} {'equal':>5}"
+        f"{'read':>7} {'scored':>7} {'scan p50':>9} {'×':>5} {'equal':>5} {'shared':>6}"
     )
     print(header)
     for name in args.sizes:
@@ -316,6 +317,7 @@ def main() -> None:
         compared = min(args.exhaustive, args.queries, 3 if n >= 5_000_000 else args.exhaustive)
         scan, scan_picks = _exhaustive(catalog, timed[:compared])
         equal = sum(a == b for a, b in zip(picks, scan_picks, strict=False))
+        shared = np.mean([len(set(a) & set(b)) for a, b in zip(picks, scan_picks, strict=False)])
         p50, p99 = np.percentile(wall, [50, 99])
         cpu50, cpu99 = np.percentile(cpu, [50, 99])
         rec50, rec99 = np.percentile(whole, [50, 99])
@@ -323,7 +325,7 @@ def main() -> None:
             f"{n:>10,} {generated:>6.1f} {built:>7.2f} {_catalog_mb(catalog):>10.0f} {tables.nbytes / 1e6:>8.0f} "
             f"{_rss_mb():>7.0f} {p50:>6.2f} {p99:>6.2f} {cpu50:>7.2f} {cpu99:>7.2f} {rec50:>7.2f} {rec99:>7.2f} "
             f"{int(np.median(examined)):>7,} {int(np.median(scored)):>7,} {np.median(scan):>9.1f} "
-            f"{np.median(scan) / p50:>5.0f} {equal:>2}/{compared:<2}",
+            f"{np.median(scan) / p50:>5.0f} {equal:>2}/{compared:<2} {shared:>6.2f}",
             flush=True,
         )
         del catalog, tables

@@ -1,4 +1,4 @@
-"""Ranking: the six factors, the indexed retrieval (always equal to an exhaustive scan), diversity with history."""
+"""Ranking: the six factors, the indexed retrieval (exact pool, then the diverse pick), diversity with history."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from moodtune.music.ranking import (
     NEUTRAL,
     SOUND_REPEAT_PENALTY,
     artist_keys,
+    candidate_pool,
     catalog_index,
     mood_quadrant,
     rank_tracks,
@@ -79,8 +80,24 @@ def _random_query(rng: np.random.Generator, n: int) -> dict:
     }
 
 
+def _pooled_scan(
+    catalog: Catalog, total: np.ndarray, k: int, previous: np.ndarray, **rules: float
+) -> list[tuple[int, float]]:
+    """The contract of rank_tracks written out by brute force: select_diverse over the best
+    candidate_pool(k, p) of every track's total (ties by id), the pool growing ×4 while it yields
+    fewer than k picks."""
+    order = np.lexsort((catalog.ids, -total))
+    size = candidate_pool(k, len(np.unique(previous)))
+    while True:
+        pool = order[:size]
+        picks = select_diverse(catalog, total[pool], k, candidates=pool, previous=previous, **rules)
+        if len(picks) == k or size >= len(catalog):
+            return picks
+        size *= 4
+
+
 @pytest.mark.parametrize("seed", range(100))
-def test_indexed_ranking_equals_the_exhaustive_scan(seed: int) -> None:
+def test_indexed_ranking_equals_the_pooled_scan(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 5000))
     catalog = _random_catalog(rng, n)
@@ -91,12 +108,32 @@ def test_indexed_ranking_equals_the_exhaustive_scan(seed: int) -> None:
         # Diversity as shipped, none in sound, or a heavy penalty on sound (stronger than any factor).
         rules = {"max_per_artist": cap, "sound_penalty": float(rng.choice([SOUND_REPEAT_PENALTY, 0.0, 0.5]))}
         full = score_tracks(catalog, **query)
-        expected = select_diverse(catalog, full.total, k, previous=previous, **rules)
         ranked = rank_tracks(catalog, k=k, previous=previous, **rules, **query)
-        assert ranked.picks == expected
+        assert ranked.picks == _pooled_scan(catalog, full.total, k, previous, **rules)
         # The factors handed back are the exhaustive scan's, track for track.
         for row, _ in ranked.picks:
             assert ranked.scores.factors(row) == full.factors(row)
+
+
+def test_a_small_catalog_is_one_pool_and_equals_the_exhaustive_scan() -> None:
+    rng = np.random.default_rng(5)
+    catalog = _random_catalog(rng, candidate_pool(10), audio_share=0.5)
+    query = {"target": (-0.2, 0.4), "genre_weights": {"g3": 1.0}}
+    ranked = rank_tracks(catalog, k=10, **query)
+    assert ranked.picks == select_diverse(catalog, score_tracks(catalog, **query).total, 10)
+
+
+def test_the_pool_grows_when_the_artist_limit_empties_it() -> None:
+    # Every track of the best pool is by one artist: one pick from it, the rest from further down.
+    n = 3 * candidate_pool(3)
+    tracks = [
+        _track(i, 0.5, 0.5, artist="star" if i < n // 2 else f"band {i}", genres=("pop",), popularity=0.5)
+        for i in range(n)
+    ]
+    catalog = Catalog.from_tracks(tracks)
+    ranked = rank_tracks(catalog, (0.5, 0.5), {"pop": 1.0}, 3)
+    assert len(ranked.picks) == 3
+    assert [catalog.track(row).artist for row, _ in ranked.picks].count("star") == 1
 
 
 def test_the_index_scores_only_part_of_a_large_catalog() -> None:
@@ -104,7 +141,7 @@ def test_the_index_scores_only_part_of_a_large_catalog() -> None:
     catalog = _random_catalog(rng, 40_000, audio_share=0.5)
     query = {"target": (0.3, -0.2), "genre_weights": {"g1": 1.0, "g2": 0.5}}
     ranked = rank_tracks(catalog, k=10, **query)
-    assert ranked.picks == select_diverse(catalog, score_tracks(catalog, **query).total, 10)
+    assert ranked.picks == _pooled_scan(catalog, score_tracks(catalog, **query).total, 10, np.empty(0, dtype=np.int64))
     assert len(ranked.scores.total) < len(catalog) // 10
     assert ranked.examined < len(catalog) // 2
 

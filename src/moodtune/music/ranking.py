@@ -95,27 +95,43 @@ in all four. Nothing needs a block's tracks to bound their totals from above:
   their positively weighted artists, 0.5 elsewhere.
 
 A track's own bound is its exact score with 1 (or 0.5) for the audio similarity, which
-is the only factor that costs a second pass over its features. A query then
+is the only factor that costs a second pass over its features.
 
-1. guesses the k-th pick's score τ: the selection on the best-bounded tracks of the
-   best-bounded blocks near the target plus the nearest tracks, scored in full;
-2. reads only the blocks within the radius at which a track perfect in every other
-   factor still reaches τ, keeps the blocks whose bound reaches τ, the tracks among
-   them whose own bound does, and scores those in full;
-3. runs the selection on them with, as the bar, the best bound of everything left out:
-   blocks and tracks dropped in (2) and anything beyond the radius. Each pick must beat
-   the bar strictly. A track left out scores at most the bar before any penalty, and
-   both penalties only lower scores (each is ≥ 0, and depends only on the track and the
-   picks before it, never on which other tracks were scored), so a pick that beats it
-   is the pick a scan of the whole catalog would make, ties included. When a pick
-   cannot, τ is lowered (by 0.02, then twice as much each time) and (2)–(3) repeat; at
-   worst the whole catalog is scored.
+A query has two stages. **Retrieval is exact**: it finds the m = ``candidate_pool(k, p)``
+= max(200, 20 · k) + p best tracks by total (the relevance score, every factor, no
+diversity penalty; p the distinct ``previous`` rows), ties by track id, exactly as a
+scan of every track would:
 
-**The result therefore always equals the exhaustive scan** (``score_tracks`` +
-``select_diverse`` over every row): the index only saves work. Bounds are raised by
-1e-9 so that floating-point rounding between a bound and the score it bounds cannot
-break this. ``benchmarks/recommend_scale.py`` measures the work saved; see
+1. guess the m-th best total τ: the m-th best among the best-bounded tracks of the
+   best-bounded blocks near the target and the m nearest tracks, scored in full (the
+   m-th best of a subset is at most the m-th best of the catalog);
+2. read only the blocks within the radius at which a track perfect in every other
+   factor still reaches τ, keep the blocks whose bound reaches τ and the tracks among
+   them whose own bound does, and score those in full. Every track with a total ≥ τ,
+   so each of the m best, is among them; the pass is accepted when the m-th best
+   scored beats the best bound of everything left out (blocks and tracks dropped, and
+   anything beyond the radius), and otherwise τ is lowered (by 0.02, then twice as
+   much each time) and (2) repeats, at worst over the whole catalog.
+
+**The diverse selection runs over that pool only**: ``select_diverse`` (exact greedy,
+artist limit, genre and sound penalties) on the m tracks. If the artist limit and the
+earlier picks leave fewer than k picks in it, the pool grows ×4 and both stages run
+again, until k picks or the whole catalog. So ``rank_tracks`` equals ``select_diverse``
+over the best m of ``score_tracks`` for every input; it equals ``select_diverse`` over
+*every* track only when no pick of the unbounded greedy lies outside the pool, which
+the penalties make rare but not impossible: a track below the m-th total is picked
+only when every pool track still eligible has lost more to the penalties than the
+gap. The pool is bounded because the penalties have no bound from below for a track
+left unread: with them in the exact search, the bar a track must reach was the k-th
+pick's score after its penalties, about 0.1 below the best on large catalogs, and
+every track in that band had to be read and compared with the picks' sounds (9 ms a
+query at 1 M tracks instead of 3). How often the pool changes the picks, on the
+starter catalog and synthetic catalogs of 10 k to 10 M tracks, and why 200 and 20 · k:
 ``docs/music/scale.md``.
+
+Bounds are raised by 1e-9 so that floating-point rounding between a bound and the score
+it bounds cannot break the retrieval's exactness. ``benchmarks/recommend_scale.py``
+measures the work saved; see ``docs/music/scale.md``.
 """
 
 from __future__ import annotations
@@ -146,6 +162,8 @@ __all__ = [
     "GENRE_REPEAT_PENALTY",
     "MOOD_SIGMA",
     "NEUTRAL",
+    "POOL_MIN",
+    "POOL_PER_PICK",
     "SIMILARITY_FEATURES",
     "SOUND_REPEAT_PENALTY",
     "CatalogIndex",
@@ -153,6 +171,7 @@ __all__ = [
     "RankedTracks",
     "TrackScores",
     "artist_keys",
+    "candidate_pool",
     "catalog_index",
     "mood_quadrant",
     "rank_tracks",
@@ -200,12 +219,16 @@ _SIMILARITY_COLUMNS = np.array([AUDIO_FEATURES.index(f) for f in SIMILARITY_FEAT
 _MOOD, _LABEL, _GENRE, _POPULARITY, _AUDIO, _PERSONAL = range(len(FACTORS))
 # MOODS index of each quadrant, looked up by 2 · (arousal > 0) + (valence ≥ 0).
 _QUADRANT_MOODS = np.array([MOODS.index(m) for m in ("Sad", "Calm", "Energetic", "Happy")])
+#: The diverse selection of ``rank_tracks`` runs over the best max(200, 20 · k) tracks by total
+#: (``candidate_pool``; module docstring, "Retrieval").
+POOL_MIN: Final = 200
+POOL_PER_PICK: Final = 20
 # The greedy selection first reads this many of the best tracks (at least 64, or 8 per pick).
-_MIN_POOL, _POOL_PER_PICK = 64, 8
-# The first guess of the k-th pick's score is the selection on up to 2 × 25 × k tracks: the
-# 25 × k best-bounded of those in the best-bounded blocks (8 × 25 × k), and the 25 × k nearest.
-_FIRST_GUESS_POOL, _GUESS_SPREAD = 25, 8
-# First step by which the bar is lowered when a pass cannot certify its picks (then doubled).
+_SLICE_MIN, _SLICE_PER_PICK = 64, 8
+# The first guess of the pool's lowest total comes from up to 2 × m tracks for a pool of m: the
+# m best-bounded of those in the best-bounded blocks (8 × m), and the m nearest.
+_GUESS_SPREAD = 8
+# First step by which the bar is lowered when a pass cannot certify its pool (then doubled).
 _STEP = 0.02
 # Added to every bound: a bound and the score it bounds are computed along different float
 # paths (a box distance against a track's own), which may round apart by a few ulps.
@@ -1073,7 +1096,7 @@ def select_diverse(
         return []
     tables = catalog_index(catalog)
     history = _History.of(catalog, tables, _check_rows(catalog, previous, "previous"))
-    picks, _ = _select(catalog, tables, rows, total, k, rules, -math.inf, history)
+    picks = _select(catalog, tables, rows, total, k, rules, history)
     return [(row, max(score, 0.0)) for row, score in picks]
 
 
@@ -1084,31 +1107,29 @@ def _select(
     total: np.ndarray,
     k: int,
     rules: _Diversity,
-    left_out: float,
     history: _History,
-) -> tuple[list[tuple[int, float]], bool]:
+) -> list[tuple[int, float]]:
     """``_greedy`` over ``rows``, reading only the top of their ranking as far as the picks need.
 
-    The greedy runs on the best ``size`` tracks with the best total below them (or ``left_out``,
-    whichever is higher) as its bound; the slice grows ×4 until the picks are certain or it
-    holds every row, each round going on from the picks the last one made (each of them
-    certain) as earlier picks. Certain (True) then means: the picks equal a greedy over
-    ``rows`` and every track with a total up to ``left_out``.
+    The greedy runs on the best ``size`` tracks with the best total below them as its bound;
+    the slice grows ×4 until the picks are certain or it holds every row, each round going
+    on from the picks the last one made (each of them certain) as earlier picks. The picks
+    equal a plain greedy over ``rows``.
     """
-    size = min(len(rows), max(_MIN_POOL, _POOL_PER_PICK * k) + len(history.taken))
+    size = min(len(rows), max(_SLICE_MIN, _SLICE_PER_PICK * k) + len(history.taken))
     picks: list[tuple[int, float]] = []
     while True:
         if size >= len(rows):
-            inside, bound = np.arange(len(rows)), left_out
+            inside, bound = np.arange(len(rows)), -math.inf
         else:
             threshold = np.partition(total, len(rows) - size)[len(rows) - size]
             # Everything tied with the threshold comes in, so the id tie-break sees all ties.
             inside = np.flatnonzero(total >= threshold)
-            bound = max(float(total[total < threshold].max(initial=-math.inf)), left_out)
+            bound = float(total[total < threshold].max(initial=-math.inf))
         more, certain = _greedy(catalog, tables, rows[inside], total[inside], k - len(picks), rules, bound, history)
         picks += more
         if certain or size >= len(rows):
-            return picks, certain
+            return picks
         # The picks made are certain: go on from them with more of the ranking.
         if more:
             history = history.extended(catalog, tables, more)
@@ -1190,6 +1211,15 @@ def _scored(tables: CatalogIndex, query: _Query, partial: _Partial) -> tuple[Tra
     return _complete(query, partial, _audio_similarity(tables, query, partial.positions), rows), rows
 
 
+def candidate_pool(k: int, previous: int = 0) -> int:
+    """How many of the best tracks by total ``rank_tracks`` selects ``k`` from: max(200, 20 · k) + ``previous``.
+
+    ``previous`` is the number of distinct earlier picks, which the pool may hold but the
+    selection skips.
+    """
+    return max(POOL_MIN, POOL_PER_PICK * k) + previous
+
+
 def rank_tracks(
     catalog: Catalog,
     target: tuple[float, float],
@@ -1205,9 +1235,11 @@ def rank_tracks(
 ) -> RankedTracks:
     """The ``k`` best tracks for a mood target, diverse, found through the index.
 
-    Equal to ``select_diverse(catalog, score_tracks(catalog, target, …).total, k, …)`` — the
-    exhaustive scan — for every input (see "Retrieval" in the module docstring), but it
-    scores only the tracks that could make the list.
+    Equal, for every input, to ``select_diverse`` over the ``candidate_pool(k, p)`` best
+    tracks of the exhaustive scan ``score_tracks(catalog, target, …).total`` (ties by track
+    id; p the distinct ``previous`` rows), the pool growing ×4 while it yields fewer than
+    ``k`` picks and the catalog has more tracks: see "Retrieval" in the module docstring.
+    It scores only the tracks that could be in the pool.
 
     Parameters
     ----------
@@ -1227,19 +1259,34 @@ def rank_tracks(
     tables = catalog_index(catalog)
     query = _query(catalog, tables, target, genre_weights, artist_weights, seed_audio)
     history = _History.of(catalog, tables, _check_rows(catalog, previous, "previous"))
-    index = tables.index
     if not len(catalog):
         scores, _ = _scored(tables, query, _partial(tables, query, np.empty(0, dtype=np.int64)))
         return RankedTracks([], scores, 0)
     liked = _liked_blocks(tables, query)
+    size, examined = candidate_pool(k, len(history.taken)), 0
+    while True:
+        scores, rows, pool, read = _best_tracks(catalog, tables, query, liked, size)
+        examined += read
+        picks = _select(catalog, tables, rows[pool], scores.total[pool], k, rules, history)
+        # The artist limit and earlier picks may leave too few eligible tracks in the pool.
+        if len(picks) == k or len(pool) == len(scores.total) == len(catalog):
+            return RankedTracks([(row, max(score, 0.0)) for row, score in picks], scores, examined)
+        size *= 4
 
-    def select(scores: TrackScores, rows: np.ndarray, bound: float) -> tuple[list[tuple[int, float]], bool]:
-        return _select(catalog, tables, rows, scores.total, k, rules, bound, history)
 
-    # (1) A first guess of the k-th pick's score, from the best-bounded tracks around the target and
-    # the nearest ones (the two differ when, say, one liked artist fills the former).
-    need = _FIRST_GUESS_POOL * k + len(history.taken)
-    wide = _GUESS_SPREAD * need
+def _best_tracks(
+    catalog: Catalog, tables: CatalogIndex, query: _Query, liked: np.ndarray, size: int
+) -> tuple[TrackScores, np.ndarray, np.ndarray, int]:
+    """The ``size`` best tracks by total (ties by track id), exactly, through the index.
+
+    Returns the scores of every track scored in full, their catalog rows, the positions of
+    the ``size`` best among them (best first; all of them when the catalog is smaller) and how
+    many tracks were read.
+    """
+    index = tables.index
+    # (1) A first guess of the size-th best total, from the best-bounded tracks around the target
+    # and the nearest ones (the two differ when, say, one liked artist fills the former).
+    wide = _GUESS_SPREAD * size
     reach = int(math.sqrt(wide / max(len(index) / index.side**2, 1e-9)) / 2)
     window = index.window(query.target, reach)
     while len(window.positions) < min(2 * wide, len(index)):
@@ -1252,15 +1299,17 @@ def rank_tracks(
     sizes = np.diff(index.block_starts)
     first = [
         blocks[: int(np.searchsorted(np.cumsum(sizes[blocks]), count)) + 1]
-        for blocks, count in ((by_bound, wide), (by_distance, need))
+        for blocks, count in ((by_bound, wide), (by_distance, size))
     ]
     partial = _partial(tables, query, index.block_positions(np.union1d(*first)))
     examined = len(partial.positions)
-    best = np.argsort(-_track_bounds(tables, query, partial), kind="stable")[:need]
-    nearest = np.argsort(partial.squared_distance, kind="stable")[:need]
-    picks, _ = select(*_scored(tables, query, partial.take(np.union1d(best, nearest))), -math.inf)
-    bar = picks[-1][1] if len(picks) == k else -math.inf
-    # (2)–(3) Every track that might reach the bar; lower the bar until the picks beat all left out.
+    best = np.argsort(-_track_bounds(tables, query, partial), kind="stable")[:size]
+    nearest = np.argsort(partial.squared_distance, kind="stable")[:size]
+    guess, _ = _scored(tables, query, partial.take(np.union1d(best, nearest)))
+    # The size-th best of a subset is at most the size-th best of the catalog.
+    bar = float(np.partition(guess.total, len(guess.total) - size)[-size]) if len(guess.total) >= size else -math.inf
+    # (2) Every track whose bound reaches the bar, scored in full. The size best all reach it, so
+    # one pass settles it; the check below only guards the argument against rounding.
     step = _STEP
     while True:
         radius = query.radius(bar)
@@ -1282,11 +1331,12 @@ def rank_tracks(
             query.bound_beyond(window.clearance) if window.clearance < math.inf else -math.inf,
         )
         scores, rows = _scored(tables, query, partial.take(close))
-        picks, certain = select(scores, rows, left_out)
-        if certain:
-            return RankedTracks([(row, max(score, 0.0)) for row, score in picks], scores, examined)
-        # A pick fell to what was left out: aim lower, by steps that double so that few passes are needed.
-        bar = min(bar, picks[-1][1] if picks else bar) - step
+        pool = _by_score(catalog, rows, scores.total)[:size]
+        # Certain when everything left out scores below the pool's last track (nothing is left
+        # out at all once the bar is -inf).
+        if left_out == -math.inf or (len(pool) == size and scores.total[pool[-1]] > left_out):
+            return scores, rows, pool, examined
+        bar -= step
         step *= 2
         if bar <= 0.0:
             bar = -math.inf
