@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
+from machine import cpu_name
 
 import moodtune
 from moodtune.perception.expression import crop_face, load_expression_model, to_gray
@@ -27,15 +27,6 @@ from moodtune.perception.faces import detect_faces
 from moodtune.perception.images import decode_image
 from moodtune.training.data.fer2013 import load_fer2013
 from moodtune.training.data.photos import compose_photo
-
-
-def _cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def _median_ms(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -77,7 +68,7 @@ def main() -> None:
     haar = _median_ms(lambda: detect_faces(rgb, detector="haar"), args.repeats)
     blaze = _median_ms(stages["detect (BlazeFace)"], args.repeats)
 
-    print(f"machine: {_cpu_name()}, {os.cpu_count()} cores")
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores")
     print(f"end-to-end, 640x480 JPEG with one face: median {end_to_end:.2f} ms")
     for name, fn in stages.items():
         print(f"  {name:<22} {_median_ms(fn, args.repeats):7.2f} ms")

@@ -43,13 +43,13 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import platform
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_name
 
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.music import starter_catalog
@@ -72,15 +72,6 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 K = 10
 JITTER, DEEZER_JITTER = 0.07, 0.03
 LONG_TAIL = 400
-
-
-def _cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -290,7 +281,7 @@ def main() -> None:
     args = parser.parse_args()
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"machine: {_cpu_name()}, {os.cpu_count()} cores, load average {load:.1f}; numpy {np.__version__}")
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, load average {load:.1f}; numpy {np.__version__}")
     print(f"VA shape: {args.va_shape}")
     print(f"k = {K}, {args.queries} timed queries per size after {args.warmup} warm-up; latency in ms")
     header = (

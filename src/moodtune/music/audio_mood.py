@@ -70,17 +70,8 @@ __all__ = [
     "load_audio_mood_model",
 ]
 
-#: The audio features the model reads, by name (looked up in ``AUDIO_FEATURES``).
-MODEL_FEATURES: Final[tuple[str, ...]] = (
-    "danceability",
-    "energy",
-    "acousticness",
-    "instrumentalness",
-    "speechiness",
-    "liveness",
-    "loudness",
-    "tempo",
-)
+#: The audio features the model reads: all but mode (missing from data_moods.csv) and key (a pitch class, not a scale).
+MODEL_FEATURES: Final[tuple[str, ...]] = tuple(f for f in AUDIO_FEATURES if f not in ("mode", "key"))
 
 #: Mood → its (valence, arousal) on moodtune's plane, where a typical track of the mood lands.
 #: Happy and Sad are the anchors of the emotions of the same name (``VA_ANCHORS``, Russell &
