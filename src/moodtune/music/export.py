@@ -82,7 +82,7 @@ def playlist_json(recommendations: Sequence[Recommendation], *, name: str = "moo
                 "links": links,
                 "reason": rec.reason,
                 "score": round(rec.score, 4),
-                "waypoint": list(rec.waypoint) if rec.waypoint is not None else None,
+                "waypoint": [round(x, 3) for x in rec.waypoint] if rec.waypoint is not None else None,
             }
         )
     uris = [t["spotify_uri"] for t in tracks if t["spotify_uri"]]

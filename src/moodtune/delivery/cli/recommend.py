@@ -147,7 +147,7 @@ def recommend(
                 "genres": list(r.track.genres),
                 "valence": r.track.valence,
                 "arousal": r.track.arousal,
-                "waypoint": list(r.waypoint) if r.waypoint is not None else None,
+                "waypoint": [round(x, 3) for x in r.waypoint] if r.waypoint is not None else None,
                 "score": round(r.score, 4),
                 "factors": dict(r.factors),
                 "reason": r.reason,
