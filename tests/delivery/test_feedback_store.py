@@ -146,7 +146,7 @@ _V1_TABLE = {
 }
 
 
-def test_a_database_from_before_ratings_is_upgraded_in_place(db_url):
+def test_a_database_from_before_ratings_is_upgraded_in_place(db_url, tmp_path):
     """The first schema had no rating column and a check allowing only like/skip; its rows survive."""
     engine = open_feedback_db(db_url)
     metadata.drop_all(engine)
@@ -181,3 +181,15 @@ def test_a_database_from_before_ratings_is_upgraded_in_place(db_url):
     new = record_feedback("old", "c", "rate", "happy", rating=5, db=db)
     assert new.id == 3  # ids continue after the kept rows
     assert [e.rating for e in feedback_for("old", db=open_feedback_db(db_url))] == [5, None, None]
+    with pytest.raises(IntegrityError), db.begin() as conn:
+        conn.execute(text("UPDATE feedback_events SET rating = 4 WHERE track_id = 'a'"))
+
+    # Upgrading one database must not change how the next one is created: its checks stay.
+    fresh = open_feedback_db(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(IntegrityError), fresh.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO feedback_events (user_id, track_id, action, created_at, rating) "
+                "VALUES ('u', 't', 'like', '2026-01-01 00:00:00', 4)"
+            )
+        )

@@ -50,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable, DropConstraint
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from moodtune.affect import EMOTIONS
 from moodtune.config import data_dir
@@ -183,15 +183,14 @@ def _upgrade_schema(engine: Engine) -> None:
     log.warning("upgrading the feedback table to store ratings")
     dialect = engine.dialect
     if dialect.name != "sqlite":
-        rating_check, action_check = (
-            next(c for c in feedback_events.constraints if c.name == name)
-            for name in ("ck_feedback_rating", "ck_feedback_action")
-        )
+        # Plain SQL, not AddConstraint: that marks the shared Table's constraints as "added later",
+        # and every CREATE TABLE after it in this process would leave the checks out.
+        checks = {c.name: c.sqltext for c in feedback_events.constraints if isinstance(c, CheckConstraint)}
         with engine.begin() as conn:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN rating SMALLINT")
-            conn.execute(DropConstraint(action_check))
-            conn.execute(AddConstraint(action_check))
-            conn.execute(AddConstraint(rating_check))
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT ck_feedback_action")
+            for name in ("ck_feedback_action", "ck_feedback_rating"):
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({checks[name]})")
         return
     # SQLite: a check constraint cannot be altered, so the table is rebuilt. pysqlite would commit
     # the DDL statement by statement; with its own transaction control off, BEGIN IMMEDIATE makes
