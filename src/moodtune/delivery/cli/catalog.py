@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -136,18 +138,14 @@ def _open(catalog: Path | None) -> Catalog:
 
 
 def _track_row(track: Track) -> dict:
-    return {
-        "id": track.id,
-        "title": track.title,
-        "artist": track.artist,
-        "year": track.year,
-        "genres": list(track.genres),
-        "valence": track.valence,
-        "arousal": track.arousal,
-        "mood": track.mood,
-        "popularity": track.popularity,
-        "source": track.source,
-    }
+    """Every field of the track, as JSON can hold it (audio features by name, unknown ones null)."""
+    from moodtune.music.track import AUDIO_FEATURES
+
+    row = asdict(track)
+    if track.audio is not None:
+        row["audio"] = {name: None if math.isnan(v) else v for name, v in zip(AUDIO_FEATURES, track.audio, strict=True)}
+    row["external_ids"] = dict(track.external_ids)
+    return row
 
 
 def _print_tracks(tracks: list[Track], total: int, as_json: bool) -> None:
