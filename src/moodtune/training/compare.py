@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from moodtune.affect import EMOTIONS
-from moodtune.perception.expression.crop import face_region
+from moodtune.perception.expression import face_region, softmax
 
 from .data.fer2013 import FaceDataset
 from .metrics import classification_metrics
@@ -60,11 +60,6 @@ def _setup(cfg: dict) -> str:
     return ", ".join(choices) or "defaults"
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def score_run(run: Path, test: FaceDataset) -> ComparisonRow:
     """Score a finished run folder's ``best.pt`` on ``test``, single view and with flip TTA."""
     model, ckpt = load_checkpoint(run / "best.pt")
@@ -73,8 +68,8 @@ def score_run(run: Path, test: FaceDataset) -> ComparisonRow:
     faces = face_region(test.images, cfg.get("face_region", "full"))
     logits = predict_logits(model, faces, cfg["mean"], cfg["std"])
     mirrored = predict_logits(model, np.ascontiguousarray(faces[:, :, ::-1]), cfg["mean"], cfg["std"])
-    single = classification_metrics(test.labels, _softmax(logits), EMOTIONS)
-    tta = classification_metrics(test.labels, _softmax((logits + mirrored) / 2), EMOTIONS)
+    single = classification_metrics(test.labels, softmax(logits), EMOTIONS)
+    tta = classification_metrics(test.labels, softmax((logits + mirrored) / 2), EMOTIONS)
     recalls = {name: single["per_class"][name]["recall"] for name in EMOTIONS}
     worst = min(recalls, key=recalls.__getitem__)
     return ComparisonRow(

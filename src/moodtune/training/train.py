@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from moodtune.perception.expression.crop import FACE_REGIONS, face_region
+from moodtune.perception.expression import FACE_REGIONS, face_region, softmax
 
 from .architectures import create_model
 from .augment import AugmentConfig, augment_batch
@@ -154,9 +154,7 @@ def teacher_targets(checkpoint: str | Path, images: np.ndarray, temperature: flo
     mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
     logits = predict_logits(teacher, images, mean, std)
     logits = (logits + predict_logits(teacher, np.ascontiguousarray(images[:, :, ::-1]), mean, std)) / 2
-    z = logits / temperature
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    return softmax(logits / temperature)
 
 
 def fit(
