@@ -72,7 +72,7 @@ def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
 
 
 def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
-    """``analyze_bytes`` plus each face's Grad-CAM heat map (one more forward pass).
+    """``analyze_bytes`` plus each face's Grad-CAM heat map (from the same forward pass).
 
     Raises
     ------
