@@ -44,3 +44,12 @@ def test_compare_trains_scores_and_writes_the_table(tmp_path, monkeypatch):
         and "| compact_cnn | compact_cnn | defaults |" in table
     )
     assert CliRunner().invoke(app, [*args, "--run", str(tmp_path / "nowhere")]).exit_code == 2
+
+    runs = tmp_path / "runs"
+    distill = ["--init", str(runs / "compact_cnn" / "best.pt"), "--distill-weight", "0.7"]
+    distill += ["--teacher", str(runs / "compact_cnn" / "best.pt"), "--teacher", str(runs / "balanced" / "best.pt")]
+    train_args[train_args.index("--out") + 1] = str(runs / "student")
+    assert CliRunner().invoke(app, [*train_args, *distill]).exit_code == 0
+    assert CliRunner().invoke(app, [*args, "--run", str(runs / "student")]).exit_code == 0
+    table = (tmp_path / "cmp" / "comparison.md").read_text()
+    assert "| student | compact_cnn | warm start, distilled from 2 teachers (weight 0.7, T 2.0) |" in table

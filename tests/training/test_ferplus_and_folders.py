@@ -111,3 +111,13 @@ def test_cli_trains_any_registered_architecture_on_ferplus_targets(tmp_path, mon
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "best.pt").is_file()
     assert CliRunner().invoke(app, [*args, "--arch", "nope"]).exit_code == 2
+
+    # Distilling from an ensemble: --teacher repeats, and every teacher must exist.
+    run = tmp_path / "run"
+    teachers = ["--teacher", str(run / "best.pt"), "--teacher", str(run / "last.pt")]
+    student = [*args[:-1], str(tmp_path / "student"), "--epochs", "1", "--arch", "three_block_cnn", "--batch-size", "4"]
+    result = CliRunner().invoke(app, [*student, "--init", str(run / "best.pt"), *teachers])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "student" / "best.pt").is_file()
+    missing = CliRunner().invoke(app, [*student, "--teacher", str(run / "best.pt"), "--teacher", str(run / "x.pt")])
+    assert missing.exit_code == 2 and "x.pt" in missing.output

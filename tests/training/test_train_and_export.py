@@ -146,13 +146,21 @@ def test_warm_start_and_self_distillation(tmp_path):
     base = TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False)
     fit(train, val, base, tmp_path / "teacher")
     teacher = tmp_path / "teacher" / "best.pt"
-    soft = teacher_targets(teacher, train.images, temperature=2.0)
+    soft = teacher_targets([teacher], train.images, temperature=2.0)
     assert soft.shape == (64, 7) and np.allclose(soft.sum(axis=1), 1.0, atol=1e-5)
     # A higher temperature flattens the teacher's distribution.
-    assert soft.max(axis=1).mean() > teacher_targets(teacher, train.images, temperature=8.0).max(axis=1).mean()
+    assert soft.max(axis=1).mean() > teacher_targets([teacher], train.images, temperature=8.0).max(axis=1).mean()
+    # An ensemble's targets are the mean of its members' targets.
+    fit(train, val, replace(base, seed=1), tmp_path / "second")
+    second = tmp_path / "second" / "best.pt"
+    both = teacher_targets([teacher, second], train.images, temperature=2.0)
+    assert np.allclose(both, (soft + teacher_targets([second], train.images, temperature=2.0)) / 2)
+    assert not np.allclose(both, soft, atol=1e-3)
+    with pytest.raises(ValueError, match="at least one"):
+        teacher_targets([], train.images, temperature=2.0)
 
     # Warm start: before any step the student equals the checkpoint it starts from.
-    cfg = replace(base, init_checkpoint=str(teacher), teacher_checkpoint=str(teacher), lr=1e-9)
+    cfg = replace(base, init_checkpoint=str(teacher), teacher_checkpoints=(str(teacher),), lr=1e-9)
     fit(train, val, cfg, tmp_path / "student")
     student, _ = load_checkpoint(tmp_path / "student" / "last.pt")
     reference, _ = load_checkpoint(teacher)

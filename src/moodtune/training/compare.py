@@ -46,8 +46,19 @@ class ComparisonRow:
     worst_recall: float
 
 
-# Settings that every run has its own value of, or that only locate files: not "choices".
-_NOT_A_CHOICE = {"architecture", "epochs", "mean", "std", "init_checkpoint", "teacher_checkpoint"}
+# Settings that every run has its own value of, that only locate files, or that the distillation
+# phrase states: not "choices".
+_NOT_A_CHOICE = {
+    "architecture",
+    "epochs",
+    "mean",
+    "std",
+    "init_checkpoint",
+    "teacher_checkpoint",
+    "teacher_checkpoints",
+    "distill_weight",
+    "distill_temperature",
+}
 
 
 def _setup(cfg: dict) -> str:
@@ -55,8 +66,11 @@ def _setup(cfg: dict) -> str:
     choices = [f"{k}={v}" for k, v in cfg.items() if k not in _NOT_A_CHOICE and k in defaults and v != defaults[k]]
     if cfg.get("init_checkpoint"):
         choices.append("warm start")
-    if cfg.get("teacher_checkpoint"):
-        choices.append(f"distilled (weight {cfg['distill_weight']}, T {cfg['distill_temperature']})")
+    # Runs from before ensembles name their single teacher under "teacher_checkpoint".
+    teachers = cfg.get("teacher_checkpoints") or ([cfg["teacher_checkpoint"]] if cfg.get("teacher_checkpoint") else [])
+    if teachers:
+        source = "" if len(teachers) == 1 else f" from {len(teachers)} teachers"
+        choices.append(f"distilled{source} (weight {cfg['distill_weight']}, T {cfg['distill_temperature']})")
     return ", ".join(choices) or "defaults"
 
 

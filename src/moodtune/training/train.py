@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -61,10 +61,11 @@ class TrainConfig:
     class_balance: str = "none"
     # Warm start: begin from these weights (a checkpoint of the same architecture) instead of random ones.
     init_checkpoint: str | None = None
-    # Self-distillation: the targets become (1 - distill_weight) × label + distill_weight × the
-    # teacher's flip-averaged probabilities at distill_temperature, computed once on the clean images.
-    # On FER2013, whose labels are noisy, the teacher's soft targets act as a learned label smoothing.
-    teacher_checkpoint: str | None = None
+    # Distillation: the targets become (1 - distill_weight) × label + distill_weight × the teachers'
+    # flip-averaged probabilities at distill_temperature (averaged over teachers), computed once on
+    # the clean images. On FER2013, whose labels are noisy, the soft targets act as a learned label
+    # smoothing; several teachers pass on an ensemble's accuracy to one network of the same cost.
+    teacher_checkpoints: tuple[str, ...] = ()
     distill_weight: float = 0.5
     distill_temperature: float = 2.0
     # "upper": train on the top half of each face only (brows and eyes), for covered mouths.
@@ -147,14 +148,19 @@ def epoch_order(labels: np.ndarray, class_balance: str, generator: torch.Generat
     return torch.multinomial(weights, len(labels), replacement=True, generator=generator)
 
 
-def teacher_targets(checkpoint: str | Path, images: np.ndarray, temperature: float) -> np.ndarray:
-    """Soft targets of shape (n_samples, n_classes): the checkpoint's probabilities at ``temperature``,
-    averaged over the image and its mirror image."""
-    teacher, ckpt = load_checkpoint(checkpoint)
-    mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
-    logits = predict_logits(teacher, images, mean, std)
-    logits = (logits + predict_logits(teacher, np.ascontiguousarray(images[:, :, ::-1]), mean, std)) / 2
-    return softmax(logits / temperature)
+def teacher_targets(checkpoints: Sequence[str | Path], images: np.ndarray, temperature: float) -> np.ndarray:
+    """Soft targets of shape (n_samples, n_classes): each checkpoint's probabilities at ``temperature``,
+    from logits averaged over the image and its mirror image, then averaged over the checkpoints."""
+    if not checkpoints:
+        raise ValueError("teacher_targets needs at least one checkpoint")
+    mirrored = np.ascontiguousarray(images[:, :, ::-1])
+    total = np.zeros((len(images), 7))
+    for checkpoint in checkpoints:
+        teacher, ckpt = load_checkpoint(checkpoint)
+        mean, std = ckpt["config"]["mean"], ckpt["config"]["std"]
+        logits = (predict_logits(teacher, images, mean, std) + predict_logits(teacher, mirrored, mean, std)) / 2
+        total += softmax(logits / temperature)
+    return total / len(checkpoints)
 
 
 def fit(
@@ -187,9 +193,9 @@ def fit(
     y_train = torch.from_numpy(train.labels)
     # Soft targets (e.g. FER+ vote shares) when the data has them; accuracy is still counted on the labels.
     targets = torch.from_numpy(train.soft_labels).float() if train.soft_labels is not None else y_train
-    if cfg.teacher_checkpoint is not None:
+    if cfg.teacher_checkpoints:
         hard = F.one_hot(y_train, 7).float() if targets.ndim == 1 else targets
-        soft = torch.from_numpy(teacher_targets(cfg.teacher_checkpoint, full_faces, cfg.distill_temperature))
+        soft = torch.from_numpy(teacher_targets(cfg.teacher_checkpoints, full_faces, cfg.distill_temperature))
         targets = (1 - cfg.distill_weight) * hard + cfg.distill_weight * soft.float()
 
     model = create_model(cfg.architecture, **cfg.model_kwargs)

@@ -55,7 +55,8 @@ def train(
     ),
     init: Annotated[Path | None, typer.Option(help="Start from this checkpoint's weights (same architecture).")] = None,
     teacher: Annotated[
-        Path | None, typer.Option(help="Distil from this checkpoint: mix its soft predictions into the targets.")
+        list[Path] | None,
+        typer.Option(help="Distil from this checkpoint (repeat for an ensemble): mix its soft predictions in."),
     ] = None,
     distill_weight: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of the teacher in the targets.")] = 0.5,
     temperature: Annotated[float, typer.Option(min=0.1, help="Softmax temperature of the teacher.")] = 2.0,
@@ -102,12 +103,12 @@ def train(
         class_balance=class_balance.value,
         patience=patience,
         init_checkpoint=None if init is None else str(init),
-        teacher_checkpoint=None if teacher is None else str(teacher),
+        teacher_checkpoints=tuple(str(t) for t in teacher or ()),
         distill_weight=distill_weight,
         distill_temperature=temperature,
         face_region=region.value,
     )
-    for checkpoint in (init, teacher):
+    for checkpoint in [init, *(teacher or ())]:
         if checkpoint is not None and not checkpoint.is_file():
             err.print(f"error: no checkpoint at {checkpoint}")
             raise typer.Exit(EXIT_USAGE)
