@@ -18,6 +18,7 @@ from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
 from moodtune.perception.expression import (
+    DEFAULT_MODEL,
     crop_face,
     crop_square,
     heatmaps_from_cams,
@@ -26,7 +27,7 @@ from moodtune.perception.expression import (
     softmax,
     to_gray,
 )
-from moodtune.perception.faces import Face, detect_faces
+from moodtune.perception.faces import DEFAULT_DETECTOR, Face, detect_faces
 from moodtune.perception.images import decode_image
 from moodtune.perception.text import TextMood
 
@@ -102,8 +103,8 @@ def _read_faces(
 def analyze_image(
     image: str | os.PathLike | bytes | np.ndarray,
     *,
-    model: str = "compact_cnn",
-    detector: str = "blazeface",
+    model: str = DEFAULT_MODEL,
+    detector: str = DEFAULT_DETECTOR,
     flip_tta: bool = False,
 ) -> ImageAnalysis:
     """Find the faces in ``image`` and read each one's emotion.
@@ -134,7 +135,7 @@ class ImageExplanation:
 
 
 def explain_image(
-    image: str | os.PathLike | bytes | np.ndarray, *, model: str = "compact_cnn", detector: str = "blazeface"
+    image: str | os.PathLike | bytes | np.ndarray, *, model: str = DEFAULT_MODEL, detector: str = DEFAULT_DETECTOR
 ) -> ImageExplanation:
     """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion (same single forward pass)."""
     analysis, heat = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False, explain=True)

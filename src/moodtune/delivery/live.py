@@ -23,6 +23,8 @@ from moodtune.affect import AffectState
 from moodtune.affect.smoothing import MoodSmoother
 from moodtune.errors import ImageError, InputError
 from moodtune.music import Catalog, Recommendation
+from moodtune.perception.expression import DEFAULT_MODEL
+from moodtune.perception.faces import DEFAULT_DETECTOR
 from moodtune.pipeline import analyze_image, recommend
 
 __all__ = ["LiveEvent", "open_source", "run_live"]
@@ -101,8 +103,8 @@ def run_live(
     fps: float = 4.0,
     strategy: str = "match",
     k: int = 5,
-    model: str = "compact_cnn",
-    detector: str = "blazeface",
+    model: str = DEFAULT_MODEL,
+    detector: str = DEFAULT_DETECTOR,
     max_seconds: float | None = None,
     smoother: MoodSmoother | None = None,
     console: Console | None = None,

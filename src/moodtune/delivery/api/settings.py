@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from moodtune.errors import InputError
+from moodtune.perception.expression import DEFAULT_MODEL
+from moodtune.perception.faces import DEFAULT_DETECTOR
 from moodtune.perception.images import DEFAULT_MAX_PIXELS
 
 __all__ = ["ACCEPTED_TYPES", "Settings"]
@@ -40,8 +42,8 @@ class Settings:
     stream_max_fps: float = 8.0
     database_url: str | None = None  # None: open_feedback_db's default (SQLite in data_dir())
     catalog: str | None = None  # None: open_catalog's default (catalog.db in data_dir())
-    model: str = "compact_cnn"
-    detector: str = "blazeface"
+    model: str = DEFAULT_MODEL
+    detector: str = DEFAULT_DETECTOR
     #: Tracks pushed to a stream when its mood changes.
     stream_playlist_size: int = 5
 

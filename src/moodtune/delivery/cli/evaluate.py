@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from moodtune.errors import MoodtuneError
+from moodtune.perception.expression import DEFAULT_MODEL
 
 from .app import (
     EXIT_USAGE,
@@ -30,7 +31,7 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
     split: Annotated[Split, typer.Option(help="Usage split to score.")] = Split.PrivateTest,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
     report: Annotated[
         Path | None,
         typer.Option(help="Also write a report folder: metrics.json, confusion_matrix.png, curves.png, report.md."),

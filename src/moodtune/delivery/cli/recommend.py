@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from moodtune.errors import InputError, MoodtuneError
+from moodtune.perception.expression import DEFAULT_MODEL
 
 from .app import (
     EXIT_USAGE,
@@ -65,7 +66,7 @@ def recommend(
         Path | None,
         typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG."),
     ] = None,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
     text: Annotated[
         str | None, typer.Option("--text", "-t", help="Read the mood from this text (English), alone or with --image.")
     ] = None,
@@ -244,7 +245,7 @@ def explain(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the photo with heat maps (.png/.jpg).")
     ],
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
 ) -> None:
     """Show where the model saw each face's emotion: a Grad-CAM heat map over every face."""
     import cv2

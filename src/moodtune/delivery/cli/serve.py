@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from moodtune.errors import MoodtuneError
+from moodtune.perception.expression import DEFAULT_MODEL
 
 from .app import (
     EXIT_BAD_INPUT,
@@ -45,7 +46,7 @@ def live(
     strategy: Annotated[Strategy, typer.Option("--strategy", "-s")] = Strategy.match,
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="Tracks per playlist.")] = 5,
     seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = "compact_cnn",
+    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
     catalog: CatalogOption = None,
 ) -> None:
     """Follow your mood on a webcam or in a video, with a new playlist whenever it changes."""

@@ -24,6 +24,7 @@ __all__ = ["ExpressionModel", "load_expression_model", "list_expression_models",
 
 log = logging.getLogger(__name__)
 
+# The shipped model every entry point (API, CLI, live stream, Python) reads faces with unless told otherwise.
 DEFAULT_MODEL = "compact_cnn"
 
 

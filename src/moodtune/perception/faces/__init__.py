@@ -13,10 +13,11 @@ from typing import Any
 from ..images import ImageSource, decode_image
 from . import blazeface as _blazeface  # noqa: F401  (registers on import)
 from . import haar as _haar  # noqa: F401  (registers on import)
-from ._registry import FaceDetector, create_detector, list_detectors, register_detector
+from ._registry import DEFAULT_DETECTOR, FaceDetector, create_detector, list_detectors, register_detector
 from .face import LANDMARK_NAMES, Face
 
 __all__ = [
+    "DEFAULT_DETECTOR",
     "Face",
     "FaceDetector",
     "LANDMARK_NAMES",
@@ -33,12 +34,12 @@ def _cached_detector(name: str, kwargs: tuple[tuple[str, Any], ...]) -> FaceDete
     return create_detector(name, **dict(kwargs))
 
 
-def get_detector(name: str = "blazeface", **kwargs: Any) -> FaceDetector:
+def get_detector(name: str = DEFAULT_DETECTOR, **kwargs: Any) -> FaceDetector:
     """A shared detector instance, built (and its model loaded) on first use; kwargs must be hashable."""
     return _cached_detector(name, tuple(sorted(kwargs.items())))
 
 
-def detect_faces(image: ImageSource, *, detector: str = "blazeface", min_score: float = 0.6) -> list[Face]:
+def detect_faces(image: ImageSource, *, detector: str = DEFAULT_DETECTOR, min_score: float = 0.6) -> list[Face]:
     """Find the faces in a photo.
 
     Parameters

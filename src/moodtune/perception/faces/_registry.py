@@ -29,6 +29,10 @@ def require_rgb(image: np.ndarray) -> None:
 _DETECTORS: dict[str, Callable[..., FaceDetector]] = {}
 
 
+# What every entry point (API, CLI, live stream, Python) detects with unless told otherwise.
+DEFAULT_DETECTOR = "blazeface"
+
+
 def register_detector(fn: Callable[..., FaceDetector]) -> Callable[..., FaceDetector]:
     """Decorator: make ``fn`` buildable as ``create_detector(fn.__name__, **kwargs)``."""
     if fn.__name__ in _DETECTORS:
@@ -37,7 +41,7 @@ def register_detector(fn: Callable[..., FaceDetector]) -> Callable[..., FaceDete
     return fn
 
 
-def create_detector(name: str = "blazeface", **kwargs: Any) -> FaceDetector:
+def create_detector(name: str = DEFAULT_DETECTOR, **kwargs: Any) -> FaceDetector:
     """Build a registered detector; ``kwargs`` go to its constructor (e.g. ``min_score``)."""
     try:
         factory = _DETECTORS[name]
