@@ -54,7 +54,6 @@ _NOT_A_CHOICE = {
     "mean",
     "std",
     "init_checkpoint",
-    "teacher_checkpoint",
     "teacher_checkpoints",
     "distill_weight",
     "distill_temperature",
