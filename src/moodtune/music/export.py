@@ -59,7 +59,7 @@ def playlist_m3u(recommendations: Sequence[Recommendation], *, name: str = "mood
         track = rec.track
         seconds = round(track.duration_s) if track.duration_s is not None else -1
         lines.append(f"#EXTINF:{seconds},{_one_line(track.artist)} - {_one_line(track.title)}")
-        lines.append(track_links(track)["spotify"])
+        lines.append(rec.links["spotify"])
     return "\n".join(lines) + "\n"
 
 
@@ -67,8 +67,7 @@ def playlist_json(recommendations: Sequence[Recommendation], *, name: str = "moo
     """The playlist as a JSON document (see the module docstring)."""
     tracks = []
     for position, rec in enumerate(recommendations, start=1):
-        track = rec.track
-        links = track_links(track)
+        track, links = rec.track, rec.links
         tracks.append(
             {
                 "position": position,
@@ -82,7 +81,7 @@ def playlist_json(recommendations: Sequence[Recommendation], *, name: str = "moo
                 "links": links,
                 "reason": rec.reason,
                 "score": round(rec.score, 4),
-                "waypoint": [round(x, 3) for x in rec.waypoint] if rec.waypoint is not None else None,
+                "waypoint": rec.rounded_waypoint(),
             }
         )
     uris = [t["spotify_uri"] for t in tracks if t["spotify_uri"]]

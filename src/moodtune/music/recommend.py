@@ -79,6 +79,14 @@ class Recommendation:
     factors: Mapping[str, float] = field(default_factory=dict)
     waypoint: tuple[float, float] | None = None
 
+    def rounded_waypoint(self) -> list[float] | None:
+        """The waypoint to 3 places, as the API, CLI and exports print it.
+
+        The field itself keeps full precision, so a journey's tracks can be checked
+        against the planned path exactly.
+        """
+        return [round(x, 3) for x in self.waypoint] if self.waypoint is not None else None
+
 
 def _check_int(name: str, value: object, lo: int, hi: int | None) -> int:
     # bool is an int subclass; k=True is a caller mistake, not k=1.

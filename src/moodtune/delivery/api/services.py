@@ -155,7 +155,7 @@ def recommendations_out(recs: Sequence[Recommendation]) -> list[RecommendationOu
             score=round(r.score, 4),
             reason=r.reason,
             factors=dict(r.factors),
-            waypoint=[round(x, 3) for x in r.waypoint] if r.waypoint is not None else None,
+            waypoint=r.rounded_waypoint(),
             spotify_uri=spotify_uri(r.track),
         )
         for position, r in enumerate(recs, start=1)

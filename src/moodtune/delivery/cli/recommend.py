@@ -79,7 +79,6 @@ def recommend(
     A journey lists its tracks in playing order, each with the waypoint it aims at.
     """
     from moodtune.affect.fusion import fuse
-    from moodtune.music import track_links
     from moodtune.music.export import export_format, spotify_uri, write_playlist
     from moodtune.music.store import open_catalog
     from moodtune.music.strategies import target_mood
@@ -148,11 +147,11 @@ def recommend(
                 "genres": list(r.track.genres),
                 "valence": r.track.valence,
                 "arousal": r.track.arousal,
-                "waypoint": [round(x, 3) for x in r.waypoint] if r.waypoint is not None else None,
+                "waypoint": r.rounded_waypoint(),
                 "score": round(r.score, 4),
                 "factors": dict(r.factors),
                 "reason": r.reason,
-                "links": track_links(r.track),
+                "links": r.links,
                 "spotify_uri": spotify_uri(r.track),
             }
             for position, r in enumerate(tracks, start=1)
