@@ -1,5 +1,7 @@
 """FER+ vote targets and the image-folder layout."""
 
+import json
+
 import cv2
 import numpy as np
 import pytest
@@ -107,9 +109,11 @@ def test_cli_trains_any_registered_architecture_on_ferplus_targets(tmp_path, mon
     monkeypatch.setenv("MOODTUNE_CACHE_DIR", str(tmp_path / "cache"))
     fer, plus = _write_pair(tmp_path, 30, public=10)
     args = ["train", "--data", str(fer), "--ferplus", str(plus), "--targets", "soft", "--out", str(tmp_path / "run")]
-    result = CliRunner().invoke(app, [*args, "--epochs", "1", "--arch", "three_block_cnn", "--batch-size", "4"])
+    cut = ["--epochs", "2", "--stop-after", "1"]  # a 2-epoch schedule, cut after its first epoch
+    result = CliRunner().invoke(app, [*args, *cut, "--arch", "three_block_cnn", "--batch-size", "4"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "best.pt").is_file()
+    assert len(json.loads((tmp_path / "run" / "history.json").read_text())) == 1
     assert CliRunner().invoke(app, [*args, "--arch", "nope"]).exit_code == 2
 
     # Distilling from an ensemble: --teacher repeats, and every teacher must exist.

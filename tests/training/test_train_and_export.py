@@ -67,6 +67,20 @@ def test_resume_continues_where_it_stopped(tmp_path):
     assert [s.epoch for s in resumed] == [1, 2]
 
 
+def test_stop_after_cuts_the_run_but_keeps_its_schedule(tmp_path):
+    train, val = _faces(64, 2), _faces(16, 3)
+    cfg = TrainConfig(model_kwargs=TINY, epochs=3, batch_size=32, bf16=False)
+    sliced = fit(train, val, cfg, tmp_path / "sliced", stop_after=1)
+    whole = fit(train, val, cfg, tmp_path / "whole")
+    assert [s.epoch for s in sliced] == [1]
+    # The learning rate of epoch 1 is the 3-epoch one-cycle's, not a 1-epoch schedule's.
+    assert sliced[0].lr == pytest.approx(whole[0].lr)
+    resumed = fit(train, val, cfg, tmp_path / "sliced", resume=True, stop_after=2)
+    assert [s.epoch for s in resumed] == [1, 2]
+    with pytest.raises(ValueError, match="stop_after"):
+        fit(train, val, cfg, tmp_path / "bad", stop_after=0)
+
+
 def test_export_passes_integrity_check_and_loads_without_torch_api(tmp_path):
     train, val = _faces(64, 4), _faces(32, 5)
     fit(train, val, TrainConfig(model_kwargs=TINY, epochs=1, batch_size=32, bf16=False), tmp_path)

@@ -170,14 +170,19 @@ def fit(
     out_dir: str | Path,
     *,
     resume: bool = False,
+    stop_after: int | None = None,
     on_epoch: Callable[[EpochStats], None] | None = None,
     on_batch: Callable[[int, int, float], None] | None = None,
 ) -> list[EpochStats]:
     """Train ``cfg.architecture`` on ``train``, select on ``val``; returns the per-epoch history.
 
     ``out_dir`` receives ``last.pt``, ``best.pt`` and ``history.json``. With
-    ``resume=True`` training continues from ``out_dir/last.pt``.
+    ``resume=True`` training continues from ``out_dir/last.pt``. ``stop_after=N`` ends
+    this call after epoch N while keeping the schedule planned for ``cfg.epochs``, so a
+    long run can be trained in slices (resume to go on) or deliberately cut short.
     """
+    if stop_after is not None and stop_after < 1:
+        raise ValueError(f"stop_after must be ≥ 1, got {stop_after}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
@@ -233,7 +238,8 @@ def fit(
 
     meta = {"config": {**asdict(cfg), "mean": mean, "std": std}}
     epochs_since_best = 0
-    for epoch in range(start_epoch, cfg.epochs):
+    last_epoch = cfg.epochs if stop_after is None else min(stop_after, cfg.epochs)
+    for epoch in range(start_epoch, last_epoch):
         t0 = time.perf_counter()
         model.train()
         order = epoch_order(train.labels, cfg.class_balance, gen)

@@ -37,6 +37,9 @@ def train(
     seed: int = 0,
     threads: Annotated[int | None, typer.Option(help="Torch CPU threads (default: all cores).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUT/last.pt.")] = False,
+    stop_after: Annotated[
+        int | None, typer.Option(min=1, help="End after this epoch, keeping the --epochs schedule (--resume goes on).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Use only the first N training faces (smoke runs).")] = None,
     ferplus: Annotated[
         Path | None, typer.Option(help="FER+ votes (fer2013new.csv): train on FER+ targets, select on FER+ majority.")
@@ -133,7 +136,9 @@ def train(
                 f"val loss {s.val_loss:.4f} acc {s.val_accuracy:.4f} · {s.seconds:.0f}s"
             )
 
-        history = fit(train_set, val_set, cfg, out_dir, resume=resume, on_epoch=on_epoch, on_batch=on_batch)
+        history = fit(
+            train_set, val_set, cfg, out_dir, resume=resume, stop_after=stop_after, on_epoch=on_epoch, on_batch=on_batch
+        )
     best = max(history, key=lambda s: s.val_accuracy)
     out.print(f"best epoch {best.epoch}: val accuracy {best.val_accuracy:.4f}; checkpoint {out_dir / 'best.pt'}")
 
