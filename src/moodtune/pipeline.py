@@ -24,7 +24,6 @@ from moodtune.perception.expression import (
     heatmaps_from_cams,
     load_expression_model,
     require_cams,
-    softmax,
     to_gray,
 )
 from moodtune.perception.faces import DEFAULT_DETECTOR, Face, detect_faces
@@ -91,7 +90,7 @@ def _read_faces(
     if explain:
         require_cams(expression)
         out = expression.infer(expression.preprocess(crops))
-        proba = softmax(out["logits"])
+        proba = expression.proba_from_logits(out["logits"])
         heat = heatmaps_from_cams(out["cams"], proba.argmax(axis=1), expression.config.input_size)
     else:
         proba = expression.predict_proba(crops, flip_tta=flip_tta)

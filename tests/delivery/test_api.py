@@ -27,7 +27,7 @@ def assert_error(response, status: int, code: str) -> str:
 def test_health_reports_model_and_catalog(client):
     body = client.get("/api/v1/health").json()
     assert body["status"] == "ok"
-    assert body["model"] == {"name": "compact_cnn", "loaded": True, "error": None}
+    assert body["model"] == {"name": "vgg_style", "loaded": True, "error": None}
     assert body["catalog_size"] == len(starter_catalog()) > 100
     assert body["emotions"] == list(EMOTIONS)
     assert body["strategies"] == ["match", "uplift", "calm", "journey"]

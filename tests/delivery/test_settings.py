@@ -8,7 +8,7 @@ def test_defaults():
     s = Settings.from_env({})
     assert s.max_upload_bytes == 10 * 1024 * 1024
     assert "image/jpeg" in s.accepted_types and s.stream_max_fps > 0
-    assert s.database_url is None and s.model == "compact_cnn"
+    assert s.database_url is None and s.model == "vgg_style"
 
 
 def test_reads_moodtune_variables():

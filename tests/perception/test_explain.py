@@ -47,7 +47,7 @@ def test_maps_depend_on_the_learned_weights(faces, tmp_path):
     torch.manual_seed(0)
     path = tmp_path / "random.onnx"
     torch.onnx.export(
-        _WithFeatures(create_model("compact_cnn").eval()),
+        _WithFeatures(create_model(trained.config.architecture).eval()),
         (torch.zeros(1, 1, 48, 48),),
         str(path),
         input_names=["faces"],

@@ -10,7 +10,7 @@ variable                        meaning                                 default
 ``MOODTUNE_DATABASE_URL``       SQLAlchemy URL of the feedback store    SQLite ``data_dir()/moodtune.db``
 ``MOODTUNE_CATALOG``            catalog database (a SQLite file)        ``data_dir()/catalog.db`` (the
                                                                         starter catalog until an import)
-``MOODTUNE_EXPRESSION_MODEL``   expression model name or ``.onnx``      ``compact_cnn``
+``MOODTUNE_EXPRESSION_MODEL``   expression model name or ``.onnx``      ``vgg_style``
 ``MOODTUNE_DETECTOR``           registered face detector                ``blazeface``
 ==============================  ======================================  =====================================
 """

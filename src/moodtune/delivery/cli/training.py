@@ -240,31 +240,43 @@ def export(
     ],
     calibration_faces: Annotated[int, typer.Option(help="PublicTest faces used to calibrate the face crop.")] = 1000,
 ) -> None:
-    """Export a checkpoint to ONNX, verify it against torch, and calibrate its face crop (needs torch)."""
+    """Export a checkpoint to ONNX, verify it against torch, calibrate its face crop and confidences (needs torch)."""
     from dataclasses import replace
 
     from moodtune.perception.expression import ExpressionModel
     from moodtune.training.crop_calibration import calibrate_crop
     from moodtune.training.data.fer2013 import load_fer2013
     from moodtune.training.export import export_onnx
+    from moodtune.training.temperature import fit_temperature, log_loss_at
 
     try:
         faces = load_fer2013(data, "PrivateTest").images[:512]
         config = export_onnx(checkpoint, out_path, check_images=faces)
-        calibration = calibrate_crop(ExpressionModel(out_path), load_fer2013(data, "PublicTest"), n=calibration_faces)
+        public = load_fer2013(data, "PublicTest")
+        exported = ExpressionModel(out_path)
+        calibration = calibrate_crop(exported, public, n=calibration_faces)
+        logits = exported.predict_logits(public.images)
     except MoodtuneError as exc:
         fail(exc)
+    temperature = fit_temperature(logits, public.labels)
     config = replace(
         config,
         crop_scale=calibration["crop_scale"],
         crop_shift=calibration["crop_shift"],
+        temperature=temperature,
         provenance={
             **config.provenance,
             "crop_calibration": {k: v for k, v in calibration.items() if k != "grid"},
+            "temperature_calibration": {
+                "split": "PublicTest",
+                "log_loss_at_1": log_loss_at(logits, public.labels, 1.0),
+                "log_loss": log_loss_at(logits, public.labels, temperature),
+            },
         },
     )
     config.to_json(out_path.with_suffix(".json"))
     out.print(
         f"wrote {out_path} and {out_path.with_suffix('.json').name} ({config.architecture}); integrity check passed; "
-        f"crop scale {config.crop_scale} shift {config.crop_shift} (PublicTest scenes: {calibration['accuracy']:.4f})"
+        f"crop scale {config.crop_scale} shift {config.crop_shift} (PublicTest scenes: {calibration['accuracy']:.4f}); "
+        f"temperature {temperature:.3f}"
     )

@@ -1,7 +1,7 @@
 """Grad-CAM heat maps from the shipped ONNX model: where in a face the model saw its emotion.
 
 The model's ``cams`` output holds every class's Grad-CAM on the last
-convolutional maps (see ``training/architectures/compact_cnn.py`` for why it is
+convolutional maps (see ``training/architectures/_heads.py`` for why it is
 exact there and needs no gradients), so explaining costs one forward pass.
 """
 

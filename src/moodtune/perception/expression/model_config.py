@@ -33,6 +33,8 @@ class ExpressionModelConfig:
         height (positive = down).
     face_region : ``"full"``, or ``"upper"`` for a model that sees only the brows and eyes
         (see ``crop.face_region``).
+    temperature : the logits are divided by it before the softmax; fitted on held-out
+        faces at export so that confidences are calibrated (1.0: as trained).
     outputs : ONNX output names: logits, the last feature maps, and per-class Grad-CAM maps.
     provenance : when and from what training run the file was made.
     """
@@ -46,6 +48,7 @@ class ExpressionModelConfig:
     crop_scale: float = 1.25
     crop_shift: float = 0.0
     face_region: str = "full"
+    temperature: float = 1.0
     outputs: tuple[str, ...] = ("logits", "features", "cams")
     provenance: dict = field(default_factory=dict)
 

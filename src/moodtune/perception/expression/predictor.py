@@ -25,7 +25,7 @@ __all__ = ["ExpressionModel", "load_expression_model", "list_expression_models",
 log = logging.getLogger(__name__)
 
 # The shipped model every entry point (API, CLI, live stream, Python) reads faces with unless told otherwise.
-DEFAULT_MODEL = "compact_cnn"
+DEFAULT_MODEL = "vgg_style"
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -93,9 +93,13 @@ class ExpressionModel:
             logits = (logits + self.infer(np.ascontiguousarray(x[..., ::-1]))["logits"]) / 2
         return logits
 
+    def proba_from_logits(self, logits: np.ndarray) -> np.ndarray:
+        """Logits (N, C) → calibrated probabilities (N, C): softmax at the model's temperature."""
+        return softmax(logits / self.config.temperature)
+
     def predict_proba(self, faces: np.ndarray, *, flip_tta: bool = False) -> np.ndarray:
         """Class probabilities of shape (N, C), rows summing to 1, columns in ``labels`` order."""
-        return softmax(self.predict_logits(faces, flip_tta=flip_tta))
+        return self.proba_from_logits(self.predict_logits(faces, flip_tta=flip_tta))
 
     def predict(self, faces: np.ndarray) -> np.ndarray:
         """Predicted class indices, shape (N,)."""

@@ -31,6 +31,7 @@ import numpy as np
 from moodtune.affect import EMOTIONS
 from moodtune.perception.text.featurize import extract_features
 from moodtune.perception.text.model import TextVectorizer
+from moodtune.training.temperature import fit_temperature
 
 from .data import DAIR_CLASSES, TextDataset, load_dair, load_goemotions
 
@@ -71,11 +72,6 @@ def vectorize(vectorizer: TextVectorizer, features: Sequence[Counter[str]]):
     return sparse.csr_matrix((vals, cat, np.array(indptr)), shape=(len(features), len(vectorizer.vocab)))
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     f1 = []
     for c in range(k):
@@ -108,12 +104,6 @@ def _tune_offsets(s_dair, y_dair, s_go, y_go, passes: int = 2) -> np.ndarray:
                 if value > best + 1e-9:
                     best, offsets = value, trial
     return offsets
-
-
-def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
-    grid = np.exp(np.linspace(np.log(0.02), np.log(5.0), 121))
-    nll = [-np.mean(np.log(_softmax(scores / t)[np.arange(len(y)), y] + 1e-12)) for t in grid]
-    return float(grid[int(np.argmin(nll))])
 
 
 def fit_text_model(
@@ -181,7 +171,7 @@ def fit_text_model(
     bias = best["bias"] + offsets
     s = [m + offsets for m in s]
     tuned = evaluate(s)
-    temperature = _fit_temperature(np.concatenate(s), np.concatenate([d.labels for d in validation]))
+    temperature = fit_temperature(np.concatenate(s), np.concatenate([d.labels for d in validation]))
     meta = {
         "train": {d.name: len(d) for d in train},
         "validation": {d.name: len(d) for d in validation},
