@@ -1,10 +1,12 @@
 """Temperature scaling: the fit recovers a known temperature, and the predictor applies it."""
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import moodtune.perception.expression as expression
 from moodtune.perception.expression import ExpressionModel, load_expression_model
@@ -32,3 +34,15 @@ def test_the_model_softens_its_probabilities_by_its_temperature(tmp_path):
     assert np.array_equal(cold.argmax(axis=1), hot.argmax(axis=1))
     assert (hot.max(axis=1) < cold.max(axis=1)).all()
     assert np.allclose(hot.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_a_config_with_a_non_positive_temperature_is_refused(tmp_path):
+    from moodtune.errors import ModelError
+    from moodtune.perception.expression.model_config import ExpressionModelConfig
+
+    path = tmp_path / "bad.json"
+    replace(load_expression_model().config, name="bad").to_json(path)
+    raw = json.loads(path.read_text())
+    path.write_text(json.dumps({**raw, "temperature": 0.0}))
+    with pytest.raises(ModelError, match="temperature"):
+        ExpressionModelConfig.from_json(path)

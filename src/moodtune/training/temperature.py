@@ -2,8 +2,8 @@
 
 Dividing the logits by T changes no prediction (the argmax stays) but sharpens
 (T < 1) or softens (T > 1) the probabilities. T is chosen to minimise the
-negative log-likelihood on held-out data (Guo et al., 2017), so a reading of
-0.8 is right about 80% of the time.
+negative log-likelihood on held-out data (Guo et al., 2017), so that on faces
+like those a reading of 0.8 is right about 80% of the time.
 """
 
 from __future__ import annotations

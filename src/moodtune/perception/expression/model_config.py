@@ -52,6 +52,10 @@ class ExpressionModelConfig:
     outputs: tuple[str, ...] = ("logits", "features", "cams")
     provenance: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not self.temperature > 0:  # also refuses NaN
+            raise ValueError(f"temperature must be > 0, got {self.temperature}")
+
     def to_json(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
