@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "classification_metrics", "roc_auc"]
+__all__ = ["confusion_matrix", "classification_metrics", "log_loss", "roc_auc"]
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -33,6 +33,12 @@ def roc_auc(is_positive: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[is_positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def log_loss(y_true: np.ndarray, proba: np.ndarray) -> float:
+    """Mean negative log-likelihood of the true classes (n_samples,) under ``proba`` (n_samples, n_classes)."""
+    # The clip keeps one confidently wrong row from making the mean infinite.
+    return float(-np.mean(np.log(np.clip(proba[np.arange(len(y_true)), y_true], 1e-12, 1.0))))
+
+
 def classification_metrics(y_true: np.ndarray, proba: np.ndarray, labels: tuple[str, ...]) -> dict:
     """Accuracy, macro-F1, log-loss, and per class precision/recall/F1/specificity and one-vs-rest AUC.
 
@@ -55,14 +61,12 @@ def classification_metrics(y_true: np.ndarray, proba: np.ndarray, labels: tuple[
         recall = np.where(support > 0, tp / support, 0.0)
         f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
         specificity = np.where(negatives > 0, (negatives - (predicted - tp)) / negatives, 0.0)
-    eps = 1e-12
-    log_loss = float(-np.mean(np.log(np.clip(proba[np.arange(len(y_true)), y_true], eps, 1.0))))
     auc = np.array([roc_auc(y_true == i, proba[:, i]) for i in range(n_classes)])
     return {
         "n": int(len(y_true)),
         "accuracy": float(tp.sum() / max(len(y_true), 1)),
         "macro_f1": float(f1.mean()),
-        "log_loss": log_loss,
+        "log_loss": log_loss(y_true, proba),
         "macro_auc": float(np.nanmean(auc)) if not np.all(np.isnan(auc)) else float("nan"),
         "per_class": {
             label: {

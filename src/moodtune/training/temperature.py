@@ -12,6 +12,8 @@ import numpy as np
 
 from moodtune.perception.expression.predictor import softmax
 
+from .metrics import log_loss
+
 __all__ = ["fit_temperature", "log_loss_at"]
 
 # Log-spaced from 0.02 (margin scores of linear models) to 5 (over-smoothed networks), ~4.7% steps.
@@ -20,8 +22,7 @@ _GRID = np.exp(np.linspace(np.log(0.02), np.log(5.0), 121))
 
 def log_loss_at(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
     """Mean negative log-likelihood of ``labels`` (N,) under softmax(logits (N, C) / temperature)."""
-    proba = softmax(logits / temperature)
-    return float(-np.mean(np.log(proba[np.arange(len(labels)), labels] + 1e-12)))
+    return log_loss(labels, softmax(logits / temperature))
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
