@@ -387,3 +387,25 @@ def test_journey_plays_in_order_to_the_picked_target_and_saves_as_m3u(page, shoo
     page.click("label[for=strategy-match]")
     expect(page.locator("#journey-target-row")).to_be_hidden()
     expect(page.locator("#playlist .track-waypoint")).to_have_count(0)
+
+
+def test_api_docs_render_every_operation_from_the_package(page, server, shoot):
+    """Swagger UI must read the OpenAPI 3.1 schema FastAPI writes, with no request leaving the server."""
+    expect = pytest.importorskip("playwright.sync_api").expect
+    requests, problems = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto("/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=15_000)
+    shoot(page, "docs-operations")
+    assert "Unable to render" not in page.content()
+    schema = httpx.get(f"{server}/api/openapi.json").json()
+    listed = {(method.upper(), path) for path, operations in schema["paths"].items() for method in operations}
+    blocks = page.locator(".opblock").all()
+    shown = {
+        (b.locator(".opblock-summary-method").inner_text().strip(), b.locator("[data-path]").get_attribute("data-path"))
+        for b in blocks
+    }
+    assert listed and listed <= shown, listed - shown
+    assert all(u.startswith(server) or u.startswith("data:") for u in requests), requests
+    assert problems == []

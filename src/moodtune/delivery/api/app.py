@@ -20,7 +20,6 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 from starlette.responses import Response
-from swagger_ui_bundle import swagger_ui_path
 
 import moodtune
 from moodtune.errors import ModelError
@@ -53,6 +52,11 @@ _DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'"
 )
+
+
+def _docs_assets_dir() -> Path:
+    """Swagger UI 5 (reads OpenAPI 3.1, which FastAPI writes), as packaged by ``fastapi-offline``."""
+    return Path(str(resources.files("fastapi_offline") / "static"))
 
 
 def static_dir() -> Path:
@@ -118,7 +122,7 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     def index() -> FileResponse:
         return FileResponse(page / "index.html", media_type="text/html")
 
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=_docs_assets_dir()), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -127,7 +131,7 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
             title="moodtune API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_favicon_url="/docs-assets/favicon.png",
         )
         html.headers["Content-Security-Policy"] = _DOCS_CSP
         return html

