@@ -6,6 +6,8 @@
 3
 """
 
+import importlib.metadata
+
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.affect.fusion import FusedAffect, fuse
 from moodtune.errors import CatalogError, DataError, ImageError, InputError, ModelError, MoodtuneError
@@ -35,4 +37,8 @@ __all__ = [
     "read_text_mood",
     "recommend",
 ]
-__version__ = "0.1.0"
+
+try:
+    __version__ = importlib.metadata.version("moodtune")
+except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
