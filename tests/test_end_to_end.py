@@ -24,6 +24,7 @@ def _save(path, rgb) -> None:
     cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
 
 
+@pytest.mark.slow
 def test_200_faces_in_photos_are_found_and_read(private_test, tmp_path):
     rng = np.random.default_rng(2013)
     picks = rng.choice(len(private_test), 200, replace=False)

@@ -39,6 +39,9 @@ except ImportError:  # a skip at conftest import time would be a collection erro
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:  # the browser tier runs with the slow tests, not in the everyday loop
+        if "tests/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.slow)
     if sync_api is None:
         reason = "the playwright Python package is not installed (pip install playwright)"
     elif not CHROMIUM.exists():

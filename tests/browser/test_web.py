@@ -336,12 +336,14 @@ def test_without_the_model_the_page_says_so_and_moods_still_work(browser, tmp_pa
     from .conftest import _ServerThread
 
     db = tmp_path_factory.mktemp("no-model-db") / "moodtune.db"
-    app = create_app(Settings(database_url=f"sqlite:///{db}", model="no_such_model"))
+    app = create_app(Settings(database_url=f"sqlite:///{db}", expression_model="no_such_model"))
     with _ServerThread(app) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=url)
         page = context.new_page()
         page.goto("/")
         expect(page.locator("#notice")).to_contain_text("Reading faces is unavailable")
+        # Listeners are told what still works, not the operator's install instructions.
+        assert not re.search(r"pip |install|model", page.locator("#notice").inner_text())
         page.select_option("#mood-select", "neutral")
         expect(page.locator("#playlist li")).to_have_count(6)
         expect(page.locator("#notice")).to_be_visible()

@@ -747,8 +747,9 @@ async function checkHealth() {
     state.maxUploadBytes = health.max_upload_bytes;
     $("max-size").textContent = `${Math.round(health.max_upload_bytes / 1048576)} MB`;
     if (!health.model.loaded) {
-      $("notice").textContent = "Reading faces is unavailable right now (the expression model is not loaded). "
-        + "Picking a mood still works.";
+      // The server's reason (health.model.error) is for its operator; listeners get what still works.
+      $("notice").textContent = "Reading faces is unavailable on this server right now. "
+        + "Picking a mood or writing a line still works.";
       $("notice").hidden = false;
     }
   } catch (error) {
