@@ -1,7 +1,7 @@
 """What each install costs on disk: the wheel, then a fresh venv per set of extras.
 
 Builds the wheel, installs it into one new venv per extras set (``core``, ``server``,
-``server,train``), and prints the size of each venv's site-packages and its package count.
+``server,train``), and prints the size of each venv's site-packages, its package count and its largest folders.
 For ``train`` the CPU build of PyTorch (2.13.0) is installed first, as ``scripts/setup.sh`` does.
 Needs the package registry, like the set-up command.
 
@@ -54,7 +54,9 @@ def main() -> None:
             freeze = _pip(python, "list", "--format", "freeze", "--exclude", "pip", "--exclude", "setuptools")
             count = len(freeze.split())
             label = f"pip install moodtune{f'[{extras}]' if extras else ''}"
-            print(f"{label:<32} {_size_mb(site):>11.0f} MB {count:>9}")
+            largest = sorted(site.iterdir(), key=_size_mb, reverse=True)[:4]
+            parts = ", ".join(f"{p.name} {_size_mb(p):.0f}" for p in largest)
+            print(f"{label:<32} {_size_mb(site):>11.0f} MB {count:>9}   largest (MB): {parts}")
 
 
 if __name__ == "__main__":

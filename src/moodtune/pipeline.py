@@ -18,7 +18,6 @@ from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
 from moodtune.perception.expression import (
-    DEFAULT_MODEL,
     crop_face,
     crop_square,
     heatmaps_from_cams,
@@ -76,7 +75,7 @@ class ImageAnalysis:
 
 
 def _read_faces(
-    rgb: np.ndarray, *, model: str, detector: str, flip_tta: bool, explain: bool = False
+    rgb: np.ndarray, *, model: str | None, detector: str, flip_tta: bool, explain: bool = False
 ) -> tuple[ImageAnalysis, np.ndarray | None]:
     """The analysis, plus (with ``explain``) each face's heat map of its dominant emotion, from one forward pass."""
     faces = detect_faces(rgb, detector=detector)
@@ -102,7 +101,7 @@ def _read_faces(
 def analyze_image(
     image: str | os.PathLike | bytes | np.ndarray,
     *,
-    model: str = DEFAULT_MODEL,
+    model: str | None = None,
     detector: str = DEFAULT_DETECTOR,
     flip_tta: bool = False,
 ) -> ImageAnalysis:
@@ -112,7 +111,8 @@ def analyze_image(
     ----------
     image : a file path, encoded bytes (JPEG/PNG/…), or an RGB/grayscale uint8
         array of shape (H, W[, C]). Decoded in memory only; nothing is stored.
-    model : shipped expression model name, or a path to an ``.onnx`` file.
+    model : shipped expression model name, or a path to an ``.onnx`` file; None takes
+        ``MOODTUNE_EXPRESSION_MODEL``, else ``DEFAULT_MODEL``.
     detector : registered face detector.
     flip_tta : average each face with its mirror image (slower, slightly more accurate).
     """
@@ -134,7 +134,7 @@ class ImageExplanation:
 
 
 def explain_image(
-    image: str | os.PathLike | bytes | np.ndarray, *, model: str = DEFAULT_MODEL, detector: str = DEFAULT_DETECTOR
+    image: str | os.PathLike | bytes | np.ndarray, *, model: str | None = None, detector: str = DEFAULT_DETECTOR
 ) -> ImageExplanation:
     """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion (same single forward pass)."""
     analysis, heat = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False, explain=True)

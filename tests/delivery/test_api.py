@@ -36,7 +36,7 @@ def test_health_reports_model_and_catalog(client):
 
 def test_missing_model_degrades_health_and_refuses_analysis_with_503(make_client, photos, monkeypatch):
     monkeypatch.setenv("MOODTUNE_EXPRESSION_MODEL", "no_such_model")
-    client = make_client(Settings(model="no_such_model"))
+    client = make_client(Settings(expression_model="no_such_model"))
     health = client.get("/api/v1/health").json()
     assert health["status"] == "degraded" and not health["model"]["loaded"]
     assert "no_such_model" in health["model"]["error"]
@@ -192,7 +192,7 @@ def test_explain_refuses_corrupt_wrong_type_and_missing_uploads(client, photos):
 
 
 def test_explain_without_the_model_is_503(make_client, photos):
-    client = make_client(Settings(model="no_such_model"))
+    client = make_client(Settings(expression_model="no_such_model"))
     response = client.post("/api/v1/explain", files={"file": ("a.png", photos.color_photo("happy"), "image/png")})
     assert_error(response, 503, "model_unavailable")
 

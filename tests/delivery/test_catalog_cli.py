@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from moodtune.config import get_settings
 from moodtune.delivery.api import Settings
 from moodtune.delivery.cli import app
 from moodtune.delivery.cli.catalog import CatalogFormat, parse_map
@@ -151,6 +152,7 @@ def test_recommend_uses_the_named_catalog(tmp_path, monkeypatch):
     titles = [t["title"] for t in json.loads(result.stdout)["tracks"]]
     assert len(titles) == 3 and set(titles) <= ids
     monkeypatch.setenv(CATALOG_ENV_VAR, str(db))  # the variable works the same
+    get_settings.cache_clear()  # settings are read once per process; this is a new one
     titles = [t["title"] for t in json.loads(_run("recommend", "--mood", "happy", "-k", 2, "--json").stdout)["tracks"]]
     assert set(titles) <= ids
     assert _run("recommend", "--mood", "sad", "--catalog", tmp_path / "missing.db").exit_code == 3
@@ -166,7 +168,7 @@ def test_api_opens_the_catalog_from_the_settings(tmp_path, make_client, fake_mod
     db = tmp_path / "mine.db"
     assert _run("catalog", "import", _deezer(tmp_path), "--format", "deezer", "--catalog", db).exit_code == 0
     monkeypatch.setenv(CATALOG_ENV_VAR, str(db))
-    settings = Settings.from_env()
+    settings = Settings()
     assert settings.catalog == str(db)
     client = make_client(settings)
     assert client.get("/api/v1/health").json()["catalog_size"] == 7

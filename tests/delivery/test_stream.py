@@ -111,7 +111,7 @@ def test_frames_over_the_rate_cap_are_dropped_with_a_message(make_client, fake_m
 
 def test_missing_model_sends_an_error_and_closes_with_1011(make_client, photos, monkeypatch):
     monkeypatch.setenv("MOODTUNE_EXPRESSION_MODEL", "no_such_model")
-    client = make_client(Settings(model="no_such_model"))
+    client = make_client(Settings(expression_model="no_such_model"))
     with client.websocket_connect("/api/v1/stream") as ws:
         ws.send_bytes(photos.color_photo("happy"))
         assert ws.receive_json()["error"]["code"] == "model_unavailable"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from moodtune.affect import EMOTIONS, AffectState
+from moodtune.config import get_settings
 from moodtune.errors import CatalogError, InputError
 from moodtune.music import Catalog, EmotionMapping, Track, load_mapping, recommend
 from moodtune.music.mapping import MAPPING_ENV_VAR, default_mapping
@@ -118,6 +119,7 @@ def test_default_mapping_honours_the_environment(tmp_path: Path, monkeypatch) ->
     assert default_mapping().genres("happy") == ("pop", "dance")
     path = _write(tmp_path, '[genres]\nhappy = ["polka"]\n')
     monkeypatch.setenv(MAPPING_ENV_VAR, str(path))
+    get_settings.cache_clear()  # the variable is read once per process; start a new one
     assert default_mapping().genres("happy") == ("polka",)
     assert default_mapping().source == str(path)
 
@@ -136,4 +138,5 @@ def test_an_edited_mapping_changes_the_recommendations(tmp_path: Path, monkeypat
     assert "polka" in top.reason
 
     monkeypatch.setenv(MAPPING_ENV_VAR, str(path))
+    get_settings.cache_clear()
     assert recommend(happy, k=1, catalog=catalog)[0].track.id == "a"

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import cv2
 from rich.console import Console
+from rich.text import Text
 
 from moodtune.affect import AffectState
 from moodtune.affect.smoothing import MoodSmoother
 from moodtune.errors import ImageError, InputError
 from moodtune.music import Catalog, Recommendation
-from moodtune.perception.expression import DEFAULT_MODEL
 from moodtune.perception.faces import DEFAULT_DETECTOR
 from moodtune.pipeline import analyze_image, recommend
 
@@ -83,18 +83,20 @@ def open_source(source: int | str | os.PathLike[str]) -> tuple[cv2.VideoCapture,
 
 
 def _print_event(console: Console, event: LiveEvent, strategy: str) -> None:
-    stamp = f"{int(event.t // 60):02d}:{event.t % 60:05.2f}"
+    # Text, not markup: titles and reasons are data ("[feat. X]" must print as written).
+    line = Text(f"{int(event.t // 60):02d}:{event.t % 60:05.2f}  ")
     if event.reading is None:
-        line = f"{stamp}  [dim]no face[/]"
+        line.append("no face", "dim")
     else:
-        line = f"{stamp}  {event.reading.emotion:<8} {event.reading.confidence:4.0%}"
+        line.append(f"{event.reading.emotion:<8} {event.reading.confidence:4.0%}")
     if event.mood is not None and event.smoothed is not None:
-        line += f"   mood [bold]{event.mood:<8}[/] {event.smoothed.probability_of(event.mood):4.0%}"
-    console.print(line, highlight=False)
+        line.append("   mood ").append(f"{event.mood:<8}", "bold")
+        line.append(f" {event.smoothed.probability_of(event.mood):4.0%}")
+    console.print(line)
     if event.changed and event.playlist:
-        console.print(f"[bold]♫ mood is now {event.mood}[/] — playlist ({strategy}):", highlight=False)
+        console.print(Text.assemble((f"♫ mood is now {event.mood}", "bold"), f" — playlist ({strategy}):"))
         for i, rec in enumerate(event.playlist, start=1):
-            console.print(f"   {i}. {rec.track.title} — {rec.track.artist}  [dim]{rec.reason}[/]", highlight=False)
+            console.print(Text.assemble(f"   {i}. {rec.track.title} — {rec.track.artist}  ", (rec.reason, "dim")))
 
 
 def run_live(
@@ -103,7 +105,7 @@ def run_live(
     fps: float = 4.0,
     strategy: str = "match",
     k: int = 5,
-    model: str = DEFAULT_MODEL,
+    model: str | None = None,
     detector: str = DEFAULT_DETECTOR,
     max_seconds: float | None = None,
     smoother: MoodSmoother | None = None,
@@ -118,7 +120,8 @@ def run_live(
     source : camera index (``0``), or a video file path or stream URL.
     fps : frames analysed per second; the others are skipped without decoding where possible.
     strategy, k : playlist strategy (``match``, ``uplift``, ``calm``) and length.
-    model, detector : expression model and face detector names.
+    model, detector : expression model and face detector names; model None takes
+        ``MOODTUNE_EXPRESSION_MODEL``, else the shipped default.
     max_seconds : stop after this much video (file) or wall-clock (camera) time.
     smoother : how readings become a mood; default ``MoodSmoother()``.
     console : a ``rich.console.Console`` to print the timeline on; None prints nothing.

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ import numpy as np
 
 from moodtune.errors import CatalogError, InputError
 
+from .keys import fold_text, search_forms, track_key
 from .track import AUDIO_FEATURES, MOODS, Track
 
 __all__ = [
@@ -343,7 +342,7 @@ class Catalog:
     def _search_text(self) -> list[str]:
         genres = [" ".join(self.genre_names[c] for c in row if c >= 0) for row in self.genre_codes.tolist()]
         return [
-            fold_text(f"{title} {artist} {genre}")
+            " ".join(search_forms(f"{title} {artist} {genre}"))
             for title, artist, genre in zip(self.titles.tolist(), self.artists.tolist(), genres, strict=True)
         ]
 
@@ -356,30 +355,15 @@ def _object_column(values: Sequence[object]) -> np.ndarray:
     return column
 
 
-# --- ids, search and statistics -----------------------------------------------------------------
-
-
-def fold_text(text: str) -> str:
-    """Lower-case ``text`` without accents ("Beyoncé" → "beyonce"), for matching."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def track_key(title: str, artist: str) -> str:
-    """Accent-, case- and punctuation-insensitive key, used for ids and for matching catalogs."""
-
-    def fold(s: str) -> str:
-        s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-
-    return f"{fold(artist)}--{fold(title)}"
+# --- search and statistics (ids and text folding are in .keys) ----------------------------------
 
 
 def search_catalog(catalog: Catalog, query: str) -> np.ndarray:
     """Indices of the tracks whose title, artist or genres contain every word of ``query``.
 
-    Matching ignores case and accents. Order: tracks whose title or artist starts with the query
-    first, then by popularity (unknown last), then artist and title.
+    Matching ignores case and accents, and a title or artist in another script also matches its
+    Latin transliteration ("kino" finds "Кино"). Order: tracks whose title or artist starts with
+    the query first, then by popularity (unknown last), then artist and title.
 
     Returns
     -------
@@ -394,10 +378,10 @@ def search_catalog(catalog: Catalog, query: str) -> np.ndarray:
     titles, artists = catalog.titles, catalog.artists
 
     def order(i: int) -> tuple[int, float, str, str]:
-        title, artist = fold_text(str(titles[i])), fold_text(str(artists[i]))
-        starts = title.startswith(phrase) or artist.startswith(phrase)
+        title, artist = search_forms(str(titles[i])), search_forms(str(artists[i]))
+        starts = any(form.startswith(phrase) for form in (*title, *artist))
         popularity = float(catalog.popularity[i])
-        return (0 if starts else 1, -(0.0 if np.isnan(popularity) else popularity), artist, title)
+        return (0 if starts else 1, -(0.0 if np.isnan(popularity) else popularity), artist[0], title[0])
 
     return np.array(sorted(hits, key=order), dtype=np.int64)
 

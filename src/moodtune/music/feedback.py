@@ -53,7 +53,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from moodtune.affect import EMOTIONS
-from moodtune.config import data_dir
+from moodtune.config import get_settings
 from moodtune.errors import DataError, InputError
 
 __all__ = [
@@ -128,10 +128,10 @@ class FeedbackEvent:
 
 def default_database_url() -> str:
     """``MOODTUNE_DATABASE_URL`` if set, else a SQLite file ``moodtune.db`` in ``data_dir()``."""
-    explicit = os.environ.get(DATABASE_URL_ENV_VAR, "").strip()
-    if explicit:
-        return explicit
-    return f"sqlite:///{data_dir() / 'moodtune.db'}"
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return f"sqlite:///{settings.data_dir / 'moodtune.db'}"
 
 
 def open_feedback_db(url: str | None = None) -> Engine:

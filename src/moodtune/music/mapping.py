@@ -20,13 +20,14 @@ from types import MappingProxyType
 from typing import Any
 
 from moodtune.affect import EMOTIONS
+from moodtune.config import get_settings
 from moodtune.errors import CatalogError, InputError
 
 __all__ = ["MAPPING_ENV_VAR", "EmotionMapping", "default_mapping", "load_mapping"]
 
 log = logging.getLogger(__name__)
 
-#: Environment variable naming a user's mapping file; read by ``default_mapping``.
+#: Environment variable naming a user's mapping file (``Settings.mapping``); used by ``default_mapping``.
 MAPPING_ENV_VAR = "MOODTUNE_MAPPING"
 
 _TOP_LEVEL_KEYS = ("genres",)
@@ -168,9 +169,10 @@ def _packaged_mapping() -> EmotionMapping:
 def default_mapping() -> EmotionMapping:
     """The file named by ``MOODTUNE_MAPPING`` if set, else the packaged one.
 
-    The user's file is re-read on every call, so edits apply without a restart.
+    The variable is read once per process (``get_settings()``); the user's file is re-read on every
+    call, so edits to it apply without a restart.
     """
-    override = os.environ.get(MAPPING_ENV_VAR, "").strip()
+    override = get_settings().mapping
     if override:
         log.debug("using genre mapping %s from $%s", override, MAPPING_ENV_VAR)
         return load_mapping(override)

@@ -43,16 +43,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Final
 
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.errors import DataError
 
 from .catalog import Catalog
-from .feedback import FeedbackEvent, feedback_for
 from .ranking import artist_keys
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from .feedback import FeedbackEvent
 
 __all__ = [
     "MAX_EVENTS",
@@ -193,6 +195,8 @@ def learn_profile(user_id: str, events: Iterable[FeedbackEvent], catalog: Catalo
 
 def load_profile(user_id: str, catalog: Catalog, *, db: Engine | None = None) -> TasteProfile:
     """``learn_profile`` over the listener's newest ``MAX_EVENTS`` stored reactions (``db`` None: the default)."""
+    from .feedback import feedback_for  # SQLAlchemy loads only when a listener is named
+
     return learn_profile(user_id, feedback_for(user_id, db=db, limit=MAX_EVENTS), catalog)
 
 

@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from moodtune.affect import EMOTIONS, AffectState
 from moodtune.errors import CatalogError, InputError
@@ -35,6 +34,9 @@ from .personalization import TasteProfile, load_profile, personalize
 from .ranking import FACTORS, TrackScores, artist_keys, rank_tracks
 from .strategies import MoodTarget, mood_label, target_mood
 from .track import Track
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["MAX_K", "Recommendation", "recommend"]
 

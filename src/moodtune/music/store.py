@@ -37,7 +37,7 @@ from typing import Final
 
 import numpy as np
 
-from moodtune.config import data_dir
+from moodtune.config import data_dir, get_settings
 from moodtune.errors import CatalogError
 
 from .catalog import Catalog, starter_catalog
@@ -153,7 +153,7 @@ def catalog_location(path: str | os.PathLike[str] | None = None) -> tuple[Path, 
     """
     if path is not None and str(path).strip():
         return Path(path).expanduser(), False
-    explicit = os.environ.get(CATALOG_ENV_VAR, "").strip()
+    explicit = get_settings().catalog
     if explicit:
         return Path(explicit).expanduser(), False
     return default_catalog_path(), True

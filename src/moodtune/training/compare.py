@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from moodtune.perception.expression import face_region, softmax
 from .data.fer2013 import FaceDataset
 from .metrics import classification_metrics
 from .reports import pyplot
-from .train import TrainConfig, fit, load_checkpoint, predict_logits
+from .train import EpochStats, TrainConfig, fit, load_checkpoint, predict_logits
 
 __all__ = ["ComparisonRow", "compare_architectures", "score_run", "write_comparison"]
 
@@ -103,6 +104,15 @@ def score_run(run: Path, test: FaceDataset) -> ComparisonRow:
     )
 
 
+def _epochs_after(
+    before: int, total: int, progress: Callable[[int, int], None] | None
+) -> Callable[[EpochStats], None] | None:
+    """``fit``'s per-epoch callback reporting to ``progress`` the ``before`` epochs of earlier runs plus this one's."""
+    if progress is None:
+        return None
+    return lambda stats: progress(before + stats.epoch, total)
+
+
 def compare_architectures(
     architectures: list[str],
     train: FaceDataset,
@@ -110,18 +120,28 @@ def compare_architectures(
     test: FaceDataset,
     runs_dir: str | Path,
     base_config: TrainConfig,
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ComparisonRow]:
-    """Train (or resume, or load) each architecture with ``base_config`` and score it on ``test``."""
+    """Train (or resume, or load) each architecture with ``base_config`` and score it on ``test``.
+
+    ``progress`` is called with (epochs done, epochs of every run) after each epoch and each scored run;
+    a run found finished counts all its epochs at once.
+    """
+    total = len(architectures) * base_config.epochs
     rows = []
-    for name in architectures:
+    for index, name in enumerate(architectures):
+        before = index * base_config.epochs
         run = Path(runs_dir) / name
         history_file = run / "history.json"
         done = history_file.is_file() and len(json.loads(history_file.read_text())) >= base_config.epochs
         if not done:
             log.info("training %s in %s", name, run)
             cfg = TrainConfig(**{**base_config.__dict__, "architecture": name})
-            fit(train, val, cfg, run, resume=True)
+            fit(train, val, cfg, run, resume=True, on_epoch=_epochs_after(before, total, progress))
         rows.append(score_run(run, test))
+        if progress is not None:
+            progress(before + base_config.epochs, total)
     return rows
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .settings import Settings
+from moodtune.config import get_settings
+from moodtune.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -37,13 +38,13 @@ def serve(
         Use ``0.0.0.0`` to let phones on the network in (the camera then needs
         HTTPS or ``localhost``, a browser rule).
     port : TCP port.
-    settings : app settings; default ``Settings.from_env()``.
+    settings : app settings; default ``moodtune.config.get_settings()`` (the ``MOODTUNE_*`` variables).
     catalog : the tracks to recommend from; default the one ``settings.catalog`` names.
     log_level : uvicorn's log level.
     """
     import uvicorn
 
-    settings = settings or Settings.from_env()
+    settings = settings or get_settings()
     uvicorn.run(
         create_app(settings, catalog=catalog),
         host=host,

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import moodtune
+from moodtune.config import get_settings
 from moodtune.errors import ModelError
 from moodtune.music import Catalog
 from moodtune.music.feedback import open_feedback_db
@@ -29,11 +30,11 @@ from moodtune.music.ranking import catalog_index
 from moodtune.music.store import open_catalog
 from moodtune.perception.expression import load_expression_model
 from moodtune.perception.faces import get_detector
+from moodtune.settings import Settings
 
 from .deps import AppState
 from .errors import install_error_handlers
 from .routes import api_router
-from .settings import Settings
 from .uploads import UPLOAD_ENVELOPE, BodySizeLimit
 
 __all__ = ["create_app", "static_dir"]
@@ -69,13 +70,14 @@ def _load(settings: Settings, catalog: Catalog | None) -> AppState:
     db = open_feedback_db(settings.database_url)
     model_error = None
     try:
-        load_expression_model(settings.model)
+        load_expression_model(settings.expression_model)
         get_detector(settings.detector)
     except ModelError as exc:
         model_error = str(exc)
         log.warning("photo analysis is unavailable: %s", exc)
-    log.info("moodtune app ready: %d tracks, model %s", len(catalog), settings.model)
-    return AppState(settings=settings, catalog=catalog, db=db, model_name=settings.model, model_error=model_error)
+    model_name = settings.expression_model
+    log.info("moodtune app ready: %d tracks, model %s", len(catalog), model_name)
+    return AppState(settings=settings, catalog=catalog, db=db, model_name=model_name, model_error=model_error)
 
 
 def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None) -> FastAPI:
@@ -83,11 +85,11 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
 
     Parameters
     ----------
-    settings : default ``Settings.from_env()``.
+    settings : default ``moodtune.config.get_settings()`` (the ``MOODTUNE_*`` variables).
     catalog : the tracks to recommend from; default the database ``settings.catalog`` names (see
         ``moodtune.music.store.open_catalog``), opened once at start-up.
     """
-    settings = settings or Settings.from_env()
+    settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

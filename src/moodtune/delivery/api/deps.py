@@ -10,8 +10,7 @@ from sqlalchemy import Engine
 from starlette.requests import HTTPConnection
 
 from moodtune.music.catalog import Catalog
-
-from .settings import Settings
+from moodtune.settings import Settings
 
 __all__ = ["AppState", "CatalogDep", "DatabaseDep", "SettingsDep", "StateDep", "get_state"]
 

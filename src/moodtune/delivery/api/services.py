@@ -68,7 +68,7 @@ def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
     ModelError : the expression model is not available.
     """
     rgb = _decode_for_model(data, state)
-    return analyze_image(rgb, model=state.settings.model, detector=state.settings.detector)
+    return analyze_image(rgb, model=state.settings.expression_model, detector=state.settings.detector)
 
 
 def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
@@ -80,7 +80,7 @@ def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
     ModelError : the expression model is not available.
     """
     rgb = _decode_for_model(data, state)
-    return explain_image(rgb, model=state.settings.model, detector=state.settings.detector)
+    return explain_image(rgb, model=state.settings.expression_model, detector=state.settings.detector)
 
 
 def heatmap_png(heatmap: np.ndarray, side: int) -> str:

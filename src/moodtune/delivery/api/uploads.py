@@ -19,10 +19,10 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moodtune.errors import ImageError, InputError
+from moodtune.settings import Settings
 
 from .errors import UnsupportedType, UploadTooLarge, error_body
 from .schemas import ErrorResponse
-from .settings import Settings
 
 __all__ = ["PHOTO_UPLOAD_ERRORS", "PHOTO_UPLOAD_SCHEMA", "BodySizeLimit", "Upload", "check_image_upload", "read_upload"]
 

@@ -7,17 +7,17 @@ Exit codes: 0 success · 1 internal/model problem · 2 wrong usage · 3 unusable
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from moodtune.errors import DataError, ImageError, InputError, MoodtuneError
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer(
     add_completion=False,
@@ -25,8 +25,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="moodtune: music recommendations from how you feel.",
 )
-out = Console()
-err = Console(stderr=True)
+# Neither console reads markup: most of what they print is user or data text (file names, titles,
+# error messages) where "[/b]" or "[feat. X]" must come out as written; style with ``Text`` instead.
+# Soft wrap: a long line (a deep path, a link) is left whole for the terminal to wrap, never cut by Rich.
+out = Console(markup=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+
+#: What the library's long functions call as they go, with (done, total).
+ProgressCallback = Callable[[int, int], None]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 3
 
@@ -48,8 +54,35 @@ def exit_code(exc: MoodtuneError) -> int:
 
 
 def fail(exc: MoodtuneError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    """Print ``error: <message>`` as one stderr line and exit with the code ``exc`` calls for."""
+    err.print(Text.assemble(("error:", "bold red"), f" {exc}"))
     raise typer.Exit(exit_code(exc))
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str], ProgressCallback]]:
+    """Transient progress bars on stderr: yields ``bar(description)``, which adds one and returns its callback.
+
+    Nothing is drawn unless stderr is a terminal, so logs and pipes get no bar fragments; stdout
+    (where ``--json`` writes) never sees one.
+    """
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+
+        def bar(description: str) -> ProgressCallback:
+            task = progress.add_task(description, total=None)
+            return lambda done, total: progress.update(task, completed=done, total=total)
+
+        yield bar
 
 
 #: ``--catalog PATH``, shared by every command that reads or writes the catalog database.

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from moodtune.errors import CatalogError, InputError, MoodtuneError
 
-from .app import CatalogOption, app, err, fail, out
+from .app import CatalogOption, app, err, fail, out, progress_bars
 
 if TYPE_CHECKING:
     from moodtune.music.catalog import Catalog, RowProblem
@@ -81,28 +81,12 @@ def import_file(
 
     try:
         mapping = parse_map(map_ or [])
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            reading = bar.add_task(f"reading {file.name}", total=None)
-            result = read_file(
-                file,
-                fmt.value,
-                mapping=mapping,
-                progress=lambda done, total: bar.update(reading, completed=done, total=total),
-            )
+        with progress_bars() as bar:
+            result = read_file(file, fmt.value, mapping=mapping, progress=bar(f"reading {file.name}"))
             if not result.tracks:
                 first = f"; first problem: {result.problems[0]}" if result.problems else ""
                 raise CatalogError(f"{file}: none of its {result.rows} rows is a usable track{first}")
-            writing = bar.add_task("writing", total=len(result.tracks))
-            written = write_tracks(
-                result.tracks, catalog, progress=lambda done, total: bar.update(writing, completed=done)
-            )
+            written = write_tracks(result.tracks, catalog, progress=bar("writing"))
     except MoodtuneError as exc:
         fail(exc)
     _print_problems(result.problems, show)
@@ -121,11 +105,11 @@ def import_file(
 def _print_problems(problems: tuple[RowProblem, ...], show: int) -> None:
     if not problems:
         return
-    err.print(f"skipped {len(problems):,} rows:", highlight=False)
+    err.print(f"skipped {len(problems):,} rows:")
     for problem in problems[:show]:
-        err.print(f"  {problem}", highlight=False, markup=False)
+        err.print(f"  {problem}")
     if len(problems) > show:
-        err.print(f"  … and {len(problems) - show:,} more", highlight=False)
+        err.print(f"  … and {len(problems) - show:,} more")
 
 
 def _open(catalog: Path | None) -> Catalog:
@@ -229,7 +213,8 @@ def stats(
         return f"{count:,} ({count / s.tracks:.0%})" if s.tracks else "0"
 
     years = f"{s.years[0]}–{s.years[1]}" if s.years else "unknown"
-    out.print(f"[bold]{s.tracks:,} tracks[/] · {s.artists:,} artists · {s.genres:,} genres · years {years}")
+    summary = f" · {s.artists:,} artists · {s.genres:,} genres · years {years}"
+    out.print(Text.assemble((f"{s.tracks:,} tracks", "bold"), summary))
     out.print(f"audio features: {share(s.with_audio)} · popularity: {share(s.with_popularity)}")
     out.print(
         f"valence/arousal from the data: {share(s.va_from_data)} · estimated from audio features: "

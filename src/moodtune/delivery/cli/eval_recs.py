@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from moodtune.errors import DataError, MoodtuneError
 
-from .app import app, err, fail, out
+from .app import app, err, fail, out, progress_bars
 
 
 def _command(data: Path, output: Path | None, k: int | None, as_json: bool) -> str:
@@ -46,7 +47,8 @@ def eval_recs(
     date = datetime.date.today().isoformat()
     k = DEFAULT_K if k is None else k
     try:
-        report = run_evaluation(data, k=k)
+        with progress_bars() as bar:
+            report = run_evaluation(data, k=k, progress=bar("scoring the recommenders"))
         if output is not None:
             try:
                 output.parent.mkdir(parents=True, exist_ok=True)
@@ -68,12 +70,16 @@ def eval_recs(
                     m.mean(x) for x in ("distance", "quadrant_share", "precision", "audio_diversity", "artist_share")
                 ]
                 table.add_row(
-                    f"[bold]{m.method}[/]" if m.method == MOODTUNE else m.method,
+                    Text(m.method, style="bold" if m.method == MOODTUNE else ""),
                     *("n/a" if v is None else f"{v:.3f}" for v in cells),
                     f"{m.coverage:.4f}",
                 )
             out.print(table)
         failed = [f"{r.name}: {c.measure} vs {c.baseline}" for r in report.sets for c in r.checks() if not c.passed]
-        out.print("moodtune passes every check" if not failed else f"[bold red]failed checks:[/] {'; '.join(failed)}")
+        out.print(
+            Text.assemble(("failed checks:", "bold red"), f" {'; '.join(failed)}")
+            if failed
+            else "moodtune passes every check"
+        )
     if output is not None:
-        err.print(f"report: {output}", highlight=False)
+        err.print(f"report: {output}")

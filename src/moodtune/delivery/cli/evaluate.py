@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from moodtune.errors import MoodtuneError
-from moodtune.perception.expression import DEFAULT_MODEL
+from moodtune.errors import InputError, MoodtuneError
 
-from .app import (
-    EXIT_USAGE,
-    Split,
-    app,
-    err,
-    fail,
-    out,
-)
-
-if TYPE_CHECKING:
-    pass
+from .app import Split, app, fail, out, progress_bars
 
 
 @app.command()
@@ -31,7 +21,7 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="FER2013 CSV (.csv or .csv.gz).")],
     split: Annotated[Split, typer.Option(help="Usage split to score.")] = Split.PrivateTest,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option(help="Expression model name or .onnx path.")] = None,
     report: Annotated[
         Path | None,
         typer.Option(help="Also write a report folder: metrics.json, confusion_matrix.png, curves.png, report.md."),
@@ -44,7 +34,9 @@ def evaluate(
 
     try:
         expression = load_expression_model(model)
-        result = evaluate_model(expression, load_fer2013(data, split.value))
+        faces = load_fer2013(data, split.value)
+        with progress_bars() as bar:
+            result = evaluate_model(expression, faces, progress=bar(f"scoring {split.value}"))
         if report is not None:
             from moodtune.training.reports import write_report
 
@@ -55,9 +47,12 @@ def evaluate(
         sys.stdout.write(json.dumps(result) + "\n")
         return
     out.print(
-        f"{result['model']} on {result['split']} (n={result['n']}): accuracy [bold]{result['accuracy']:.4f}[/], "
-        f"macro-F1 {result['macro_f1']:.4f}; with flip TTA {result['flip_tta']['accuracy']:.4f} / "
-        f"{result['flip_tta']['macro_f1']:.4f}"
+        Text.assemble(
+            f"{result['model']} on {result['split']} (n={result['n']}): accuracy ",
+            (f"{result['accuracy']:.4f}", "bold"),
+            f", macro-F1 {result['macro_f1']:.4f}; with flip TTA {result['flip_tta']['accuracy']:.4f} / "
+            f"{result['flip_tta']['macro_f1']:.4f}",
+        )
     )
     table = Table("class", "precision", "recall", "F1", "specificity", "AUC", "n")
     for name, m in result["per_class"].items():
@@ -81,10 +76,11 @@ def evaluate_text(
     from moodtune.training.text.evaluate import evaluate_text_model
 
     if split not in ("test", "validation", "train"):
-        err.print("error: --split must be test, validation or train")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError("--split must be test, validation or train"))
     try:
-        result = evaluate_text_model(load_text_model(model), data, split)
+        text_model = load_text_model(model)
+        with progress_bars() as bar:
+            result = evaluate_text_model(text_model, data, split, progress=bar(f"scoring {split}"))
     except MoodtuneError as exc:
         fail(exc)
     if as_json:
@@ -93,8 +89,12 @@ def evaluate_text(
     for name in ("dair", "goemotions"):
         r = result[name]
         out.print(
-            f"{name} {split} (n={r['n']}, classes {', '.join(r['labels'])}): accuracy [bold]{r['accuracy']:.4f}[/], "
-            f"macro-F1 [bold]{r['macro_f1']:.4f}[/]"
+            Text.assemble(
+                f"{name} {split} (n={r['n']}, classes {', '.join(r['labels'])}): accuracy ",
+                (f"{r['accuracy']:.4f}", "bold"),
+                ", macro-F1 ",
+                (f"{r['macro_f1']:.4f}", "bold"),
+            )
         )
         table = Table("true \\ predicted", *r["labels"])
         for label, row in zip(r["labels"], r["confusion_matrix"], strict=True):

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.style import Style
 from rich.table import Table
+from rich.text import Text
 
 from moodtune.errors import InputError, MoodtuneError
-from moodtune.perception.expression import DEFAULT_MODEL
 
 from .app import (
-    EXIT_USAGE,
     CatalogOption,
     NoFaceError,
     Strategy,
@@ -66,7 +66,7 @@ def recommend(
         Path | None,
         typer.Option("--annotate", help="Write the photo with a box and label per face to this PNG/JPEG."),
     ] = None,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option(help="Expression model name or .onnx path.")] = None,
     text: Annotated[
         str | None, typer.Option("--text", "-t", help="Read the mood from this text (English), alone or with --image.")
     ] = None,
@@ -83,15 +83,12 @@ def recommend(
     from moodtune.music.store import open_catalog
     from moodtune.music.strategies import target_mood
     from moodtune.perception.text import read_text_mood
-    from moodtune.pipeline import analyze_image
     from moodtune.pipeline import recommend as recommend_tracks
 
     if text is None and (image is None) == (mood is None):
-        err.print("error: give exactly one of --image or --mood, or --text (alone or with --image)")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError("give exactly one of --image or --mood, or --text (alone or with --image)"))
     if annotate is not None and image is None:
-        err.print("error: --annotate needs --image")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError("--annotate needs --image"))
     try:
         if export is not None:
             export_format(export)  # a bad file name is refused before any work
@@ -100,6 +97,7 @@ def recommend(
         text_mood = read_text_mood(text) if text is not None else None
         if image is not None:
             from moodtune.perception.images import decode_image
+            from moodtune.pipeline import analyze_image
 
             rgb = decode_image(image)
             analysis = analyze_image(rgb, model=model)
@@ -187,8 +185,7 @@ def feedback(
 
     given = [name for name, on in (("like", like), ("skip", skip), ("rate", rate is not None)) if on]
     if len(given) != 1:
-        err.print("error: give exactly one of --like, --skip or --rate N")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError("give exactly one of --like, --skip or --rate N"))
     try:
         if track not in set(open_catalog(catalog).ids.tolist()):
             raise InputError(f"unknown track {track!r}; `moodtune catalog search` finds ids")
@@ -213,17 +210,22 @@ def _write_annotated(rgb: np.ndarray, analysis: ImageAnalysis, path: Path) -> No
 def _print_recommendation(payload: dict) -> None:
     affect = payload["affect"]
     for i, face in enumerate(payload["faces"], start=1):
-        out.print(f"face {i} at {face['box']}: [bold]{face['emotion']}[/] ({face['confidence']:.0%})")
+        out.print(
+            Text.assemble(f"face {i} at {face['box']}: ", (face["emotion"], "bold"), f" ({face['confidence']:.0%})")
+        )
     out.print(
-        f"mood: [bold]{affect['emotion']}[/] ({affect['confidence']:.0%}) · "
-        f"valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
-        f"strategy {payload['strategy']}" + (f" to {payload['target']}" if payload["target"] else "")
+        Text.assemble(
+            "mood: ",
+            (affect["emotion"], "bold"),
+            f" ({affect['confidence']:.0%}) · valence {affect['valence']:+.2f} · arousal {affect['arousal']:+.2f} · "
+            f"strategy {payload['strategy']}" + (f" to {payload['target']}" if payload["target"] else ""),
+        )
     )
     if len(affect["sources"]) > 1:
         out.print("sources: " + " · ".join(f"{s['source']} {s['weight']:.0%}" for s in affect["sources"]))
     journey = payload["target"] is not None
     table = Table(show_lines=False)
-    for col in ("#", "track", "genres", *(["waypoint"] if journey else []), "why", "listen"):
+    for col in ("#", "track", "genres", *(["waypoint"] if journey else []), "why"):
         table.add_column(col)
     for t in payload["tracks"]:
         waypoint = [f"{t['waypoint'][0]:+.2f}, {t['waypoint'][1]:+.2f}"] if journey else []
@@ -233,9 +235,19 @@ def _print_recommendation(payload: dict) -> None:
             ", ".join(t["genres"][:3]),
             *waypoint,
             t["reason"],
-            t["links"]["youtube"],
         )
     out.print(table)
+    _print_links(payload["tracks"])
+
+
+def _print_links(tracks: list[dict]) -> None:
+    """Every link in full on a line of its own, clickable where the terminal allows: a table column
+    would cut them short at the terminal's width."""
+    out.print("listen:")
+    for t in tracks:
+        for i, (site, url) in enumerate(t["links"].items()):
+            number = f"{t['position']:>3}." if i == 0 else "    "
+            out.print(Text.assemble(f"{number} {site:<8} ", (url, Style(link=url))))
 
 
 @app.command()
@@ -244,7 +256,7 @@ def explain(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the photo with heat maps (.png/.jpg).")
     ],
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option(help="Expression model name or .onnx path.")] = None,
 ) -> None:
     """Show where the model saw each face's emotion: a Grad-CAM heat map over every face."""
     import cv2

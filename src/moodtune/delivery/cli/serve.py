@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from moodtune.errors import MoodtuneError
-from moodtune.perception.expression import DEFAULT_MODEL
+from moodtune.errors import ImageError, MoodtuneError
 
-from .app import (
-    EXIT_BAD_INPUT,
-    CatalogOption,
-    Strategy,
-    app,
-    err,
-    fail,
-    out,
-)
-
-if TYPE_CHECKING:
-    pass
+from .app import CatalogOption, Strategy, app, fail, out
 
 
 @app.command()
@@ -33,6 +21,11 @@ def serve(
     from moodtune.delivery.api import serve as serve_app
     from moodtune.music.store import open_catalog
 
+    try:  # a core install lacks the server extra: say so in one line rather than a traceback
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        fail(MoodtuneError("the web app needs the server extra: pip install 'moodtune[server]'"))
     try:
         serve_app(host, port, catalog=open_catalog(catalog))
     except MoodtuneError as exc:
@@ -46,7 +39,7 @@ def live(
     strategy: Annotated[Strategy, typer.Option("--strategy", "-s")] = Strategy.match,
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="Tracks per playlist.")] = 5,
     seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
-    model: Annotated[str, typer.Option(help="Expression model name or .onnx path.")] = DEFAULT_MODEL,
+    model: Annotated[str | None, typer.Option(help="Expression model name or .onnx path.")] = None,
     catalog: CatalogOption = None,
 ) -> None:
     """Follow your mood on a webcam or in a video, with a new playlist whenever it changes."""
@@ -67,5 +60,4 @@ def live(
     except MoodtuneError as exc:
         fail(exc)
     if not events:
-        err.print(f"error: no frames could be read from {source}")
-        raise typer.Exit(EXIT_BAD_INPUT)
+        fail(ImageError(f"no frames could be read from {source}"))

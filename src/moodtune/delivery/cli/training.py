@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from moodtune.errors import MoodtuneError
+from moodtune.errors import InputError, MoodtuneError
 
 from .app import (
-    EXIT_USAGE,
     ClassBalance,
     FaceRegion,
     FerPlusTargets,
@@ -20,10 +19,8 @@ from .app import (
     err,
     fail,
     out,
+    progress_bars,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command()
@@ -71,8 +68,7 @@ def train(
     try:
         import torch
     except ImportError:
-        err.print("error: training needs torch: pip install -e '.[train]'")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(InputError("training needs torch: pip install -e '.[train]'"))
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from moodtune.training.architectures import list_models
@@ -81,8 +77,7 @@ def train(
     from moodtune.training.train import TrainConfig, fit
 
     if arch not in list_models():
-        err.print(f"error: unknown architecture {arch!r}; choose from {', '.join(list_models())}")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError(f"unknown architecture {arch!r}; choose from {', '.join(list_models())}"))
     if threads:
         torch.set_num_threads(threads)
     try:
@@ -113,14 +108,14 @@ def train(
     )
     for checkpoint in [init, *(teacher or ())]:
         if checkpoint is not None and not checkpoint.is_file():
-            err.print(f"error: no checkpoint at {checkpoint}")
-            raise typer.Exit(EXIT_USAGE)
+            fail(InputError(f"no checkpoint at {checkpoint}"))
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
-        TextColumn("{task.fields[status]}"),
+        TextColumn("{task.fields[status]}", markup=False),
         TimeRemainingColumn(),
         console=err,
+        disable=not err.is_terminal,  # the epoch lines below still print
     ) as progress:
         task = progress.add_task("epoch 1", total=None, status="")
         last = {"line": ""}
@@ -163,8 +158,7 @@ def compare(
     try:
         import torch
     except ImportError:
-        err.print("error: comparing needs torch: pip install -e '.[train]'")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(InputError("comparing needs torch: pip install -e '.[train]'"))
     from moodtune.training.architectures import list_models
     from moodtune.training.compare import compare_architectures, score_run, write_comparison
     from moodtune.training.data.fer2013 import load_fer2013
@@ -172,16 +166,13 @@ def compare(
 
     arch, run = arch or [], run or []
     if not arch and not run:
-        err.print("error: name at least one --arch or --run")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError("name at least one --arch or --run"))
     missing = [str(r) for r in run if not (r / "best.pt").is_file() or not (r / "history.json").is_file()]
     if missing:
-        err.print(f"error: not a finished run folder (best.pt and history.json): {', '.join(missing)}")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError(f"not a finished run folder (best.pt and history.json): {', '.join(missing)}"))
     unknown = sorted(set(arch) - set(list_models()))
     if unknown:
-        err.print(f"error: unknown architecture(s) {unknown}; choose from {', '.join(list_models())}")
-        raise typer.Exit(EXIT_USAGE)
+        fail(InputError(f"unknown architecture(s) {unknown}; choose from {', '.join(list_models())}"))
     if threads:
         torch.set_num_threads(threads)
     try:
@@ -191,7 +182,10 @@ def compare(
             train_set, val_set = load_fer2013(data, "Training"), load_fer2013(data, "PublicTest")
             if limit:
                 train_set = train_set.subset(slice(0, limit))
-            rows = compare_architectures(arch, train_set, val_set, test_set, runs, TrainConfig(epochs=epochs))
+            with progress_bars() as bar:
+                rows = compare_architectures(
+                    arch, train_set, val_set, test_set, runs, TrainConfig(epochs=epochs), progress=bar("epochs")
+                )
         rows += [score_run(r, test_set) for r in run]
         trained = [*(f"--arch {a}" for a in arch), f"--runs {runs}", f"--epochs {epochs}"] if arch else []
         trained += [f"--limit {limit}"] if arch and limit else []

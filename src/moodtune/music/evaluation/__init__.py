@@ -8,6 +8,7 @@ queries (``queries``), scores the lists (``metrics``, ``harness``) and gives an 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .datasets import EvalSet, load_eval_sets
@@ -35,12 +36,16 @@ __all__ = [
 ]
 
 
-def run_evaluation(data_dir: str | Path, *, k: int = DEFAULT_K) -> EvalReport:
+def run_evaluation(
+    data_dir: str | Path, *, k: int = DEFAULT_K, progress: Callable[[int, int], None] | None = None
+) -> EvalReport:
     """Every method on both evaluation sets under the music data folder ``data_dir``.
+
+    ``progress`` is called with (methods run, methods to run) after each method on each set.
 
     Raises
     ------
     DataError : a file is missing or unusable.
     InputError : bad ``k``.
     """
-    return evaluate_methods(load_eval_sets(data_dir), k=k)
+    return evaluate_methods(load_eval_sets(data_dir), k=k, progress=progress)

@@ -8,7 +8,7 @@ its lists no less diverse). Everything is deterministic: the same catalogs give 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -274,6 +274,7 @@ def evaluate_methods(
     *,
     k: int = DEFAULT_K,
     methods: Mapping[str, Method] = METHODS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
     """Run each method on the seven emotion queries of each set and score the lists.
 
@@ -282,6 +283,7 @@ def evaluate_methods(
     eval_sets : the catalogs with their labels.
     k : list length asked of every method, ≥ 1.
     methods : name → method; must include ``MOODTUNE`` for the checks.
+    progress : called with (methods run, methods to run over all sets) after each one.
 
     Raises
     ------
@@ -294,7 +296,12 @@ def evaluate_methods(
         raise InputError(f"the methods must include {MOODTUNE!r} to compare against, got {list(methods)}")
     queries = emotion_queries()
     sets = []
-    for eval_set in eval_sets:
+    for done_sets, eval_set in enumerate(eval_sets):
+        scores: list[MethodScores] = []
+        for name, method in methods.items():
+            scores.append(_run(eval_set, name, method, queries, k))
+            if progress is not None:
+                progress(done_sets * len(methods) + len(scores), len(eval_sets) * len(methods))
         catalog = eval_set.catalog
         sets.append(
             SetResult(
@@ -303,7 +310,7 @@ def evaluate_methods(
                 human_labels=eval_set.human_labels,
                 tracks=len(catalog),
                 catalog_popularity=mean_popularity(catalog.popularity, np.arange(len(catalog))),
-                methods=tuple(_run(eval_set, name, method, queries, k) for name, method in methods.items()),
+                methods=tuple(scores),
                 label_points=_label_points(eval_set) if eval_set.human_labels else (),
             )
         )

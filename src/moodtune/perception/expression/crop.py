@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from .model_config import ExpressionModelConfig
+
+# OpenCV is imported by the functions that use it: importing it costs a tenth of a second, and
+# ``predictor`` (the default model's name, which every command's --help shows) imports this module.
 
 __all__ = ["FACE_REGIONS", "crop_face", "crop_square", "face_region", "to_gray"]
 
@@ -17,6 +19,8 @@ def to_gray(image_rgb: np.ndarray) -> np.ndarray:
     """(H, W, 3) uint8 RGB → (H, W) uint8 luma; grayscale input passes through."""
     if image_rgb.ndim == 2:
         return image_rgb
+    import cv2
+
     return cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY)
 
 
@@ -39,6 +43,8 @@ def crop_face(gray: np.ndarray, box: tuple[int, int, int, int], cfg: ExpressionM
 
     Returns an array of shape (input_size, input_size), dtype uint8.
     """
+    import cv2
+
     x0, y0, s = crop_square(box, cfg)
     pad = max(0, -x0, -y0, x0 + s - gray.shape[1], y0 + s - gray.shape[0])
     if pad:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import cv2
 import numpy as np
 
 from moodtune.errors import InputError, ModelError
@@ -31,6 +30,8 @@ def heatmaps_from_cams(cams: np.ndarray, classes: np.ndarray, size: int) -> np.n
     Negative evidence is cut (the ReLU of Grad-CAM), the map is upsampled to the face
     crop and scaled so its peak is 1; a face without positive evidence gets zeros.
     """
+    import cv2  # here, not at the top: importing the package must not load OpenCV (see crop.py)
+
     n = len(cams)
     maps = np.maximum(cams[np.arange(n), classes], 0.0)
     heat = np.stack([cv2.resize(m, (size, size), interpolation=cv2.INTER_CUBIC) for m in maps])

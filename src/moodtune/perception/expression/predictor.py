@@ -8,13 +8,13 @@ horizontal-flip test-time augmentation.
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from moodtune.config import get_settings
 from moodtune.errors import InputError, ModelError
 
 from .crop import face_region
@@ -24,7 +24,8 @@ __all__ = ["ExpressionModel", "load_expression_model", "list_expression_models",
 
 log = logging.getLogger(__name__)
 
-# The shipped model every entry point (API, CLI, live stream, Python) reads faces with unless told otherwise.
+# The shipped model every entry point (API, CLI, live stream, Python) reads faces with unless told otherwise
+# (``moodtune.settings.Settings.expression_model``'s default, which a test keeps equal to this).
 DEFAULT_MODEL = "vgg_style"
 
 
@@ -115,14 +116,18 @@ def list_expression_models() -> list[str]:
     return sorted(p.stem for p in _models_dir().glob("*.onnx"))
 
 
-@lru_cache(maxsize=4)
-def load_expression_model(name_or_path: str = DEFAULT_MODEL) -> ExpressionModel:
+def load_expression_model(name_or_path: str | None = None) -> ExpressionModel:
     """A shipped model by name, or any ``.onnx`` path with its sidecar; cached per process.
 
-    ``MOODTUNE_EXPRESSION_MODEL`` overrides the default name/path.
+    None takes ``MOODTUNE_EXPRESSION_MODEL``, else ``DEFAULT_MODEL``; a name or path given here
+    always wins over the variable.
     """
-    if name_or_path == DEFAULT_MODEL:
-        name_or_path = os.environ.get("MOODTUNE_EXPRESSION_MODEL", DEFAULT_MODEL)
+    return _load_expression_model(name_or_path or get_settings().expression_model)
+
+
+# Cached on the resolved name, not on load_expression_model's argument, so None follows the settings.
+@lru_cache(maxsize=4)
+def _load_expression_model(name_or_path: str) -> ExpressionModel:
     path = Path(name_or_path)
     if path.suffix != ".onnx":
         path = _models_dir() / f"{name_or_path}.onnx"

@@ -21,8 +21,8 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 
 from moodtune.errors import InputError, ModelError
@@ -30,6 +30,12 @@ from moodtune.errors import InputError, ModelError
 from ._registry import register_detector, require_rgb
 from ._ssd import decode_boxes, ssd_anchor_centres, weighted_nms
 from .face import Face
+
+if TYPE_CHECKING:
+    import cv2
+
+# OpenCV is imported where a detector is built or run, not here: this module registers itself when
+# ``moodtune.perception.faces`` is imported, which callers that never detect a face do too.
 
 __all__ = ["BlazeFace", "blazeface", "blazeface_full", "weights_path"]
 
@@ -118,6 +124,8 @@ class BlazeFace:
         self._lock = threading.Lock()
 
     def _load(self) -> cv2.dnn.Net:
+        import cv2
+
         path = weights_path(self.variant)
         try:
             net = cv2.dnn.readNetFromTFLite(str(path))
@@ -218,6 +226,8 @@ class BlazeFace:
         Returns the (1, 3, S, S) float32 blob in [-1, 1] (MediaPipe's input range),
         the scale from image to input pixels, and the left and top padding in input pixels.
         """
+        import cv2
+
         size = self._spec.input_size
         height, width = image.shape[:2]
         scale = size / max(height, width)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from moodtune.errors import ModelError
@@ -45,6 +44,8 @@ class HaarCascade:
         self.min_neighbors = min_neighbors
         self.scale_factor = scale_factor
         self.min_size_fraction = min_size_fraction
+        import cv2  # here, not at the top: see blazeface.py
+
         path = Path(cv2.data.haarcascades) / _CASCADE  # type: ignore[attr-defined]
         self._cascade = cv2.CascadeClassifier(str(path))
         if self._cascade.empty():
@@ -54,6 +55,8 @@ class HaarCascade:
     def detect(self, image_rgb: np.ndarray) -> list[Face]:
         """Faces in an (H, W, 3) uint8 RGB image, largest box first, without landmarks."""
         require_rgb(image_rgb)
+        import cv2
+
         gray = cv2.equalizeHist(cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY))
         side = max(20, round(min(gray.shape) * self.min_size_fraction))
         with self._lock:
