@@ -56,8 +56,10 @@ class AffectState:
     def from_probabilities(cls, probabilities: Sequence[float] | np.ndarray) -> AffectState:
         """Build from 7 non-negative scores in EMOTIONS order (renormalised to sum to 1)."""
         p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
-        if p.shape != (len(EMOTIONS),) or not np.all(np.isfinite(p)) or np.any(p < 0) or p.sum() <= 0:
+        if p.shape != (len(EMOTIONS),) or not np.all(np.isfinite(p)) or np.any(p < 0) or p.max() <= 0:
             raise InputError(f"expected {len(EMOTIONS)} non-negative finite scores, got {p.tolist()}")
+        # Scaled by the largest score first: 1e308 + 1e308 would overflow to inf and zero every share.
+        p = p / p.max()
         p = p / p.sum()
         valence, arousal = (p @ _ANCHORS).tolist()
         return cls(tuple(float(x) for x in p), float(valence), float(arousal))

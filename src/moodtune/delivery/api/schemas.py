@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -44,7 +44,22 @@ __all__ = [
 ]
 
 Probabilities = dict[str, float]
+#: Scores a client sends: finite and non-negative; they are relative weights, renormalised to sum to 1.
+ProbabilitiesIn = dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]]
 _PROBS_DOC = f"emotion → probability, keys in FER2013 order: {', '.join(EMOTIONS)}"
+#: Request bodies take JSON types as they are: no "5" for 5, no true for 1.
+_STRICT_INPUT = ConfigDict(extra="forbid", strict=True)
+
+
+def _check_probabilities(value: Probabilities | None) -> Probabilities | None:
+    if value is None:
+        return None
+    unknown = sorted(set(value) - set(EMOTIONS))
+    if unknown:
+        raise ValueError(f"unknown emotions {unknown}; use {', '.join(EMOTIONS)}")
+    if not sum(value.values()) > 0:
+        raise ValueError("at least one emotion needs a probability above 0")
+    return value
 
 
 class ErrorDetail(BaseModel):
@@ -136,14 +151,16 @@ class ExplainResponse(AnalyzeResponse):
 
 
 class AffectIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    probabilities: Probabilities
+    model_config = ConfigDict(extra="ignore", strict=True)
+    probabilities: ProbabilitiesIn
+
+    _known_emotions = field_validator("probabilities")(_check_probabilities)
 
 
 class AnalysisIn(BaseModel):
     """An ``AnalyzeResponse`` sent back; only its ``affect`` is used."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     affect: AffectIn | None
 
 
@@ -151,9 +168,9 @@ class RecommendRequest(BaseModel):
     """Exactly one of ``mood``, ``probabilities`` or ``analysis`` says how the listener feels,
     or ``text``, alone or with ``analysis`` (fused by confidence) or ``mood`` (the pick overrides)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_INPUT
     mood: str | None = Field(None, description=f"one of {', '.join(EMOTIONS)}", examples=["sad"])
-    probabilities: Probabilities | None = Field(None, description=_PROBS_DOC + "; missing emotions count 0")
+    probabilities: ProbabilitiesIn | None = Field(None, description=_PROBS_DOC + "; missing emotions count 0")
     analysis: AnalysisIn | None = Field(None, description="a response of POST /api/v1/analyze")
     text: str | None = Field(
         None, max_length=20_000, description="English text to read the mood from (first 2,000 characters)"
@@ -189,14 +206,7 @@ class RecommendRequest(BaseModel):
             raise ValueError(f"give exactly one of mood, probabilities or analysis (got {len(given)})")
         return self
 
-    @field_validator("probabilities")
-    @classmethod
-    def _known_emotions(cls, value: Probabilities | None) -> Probabilities | None:
-        if value is not None:
-            unknown = sorted(set(value) - set(EMOTIONS))
-            if unknown:
-                raise ValueError(f"unknown emotions {unknown}; use {', '.join(EMOTIONS)}")
-        return value
+    _known_emotions = field_validator("probabilities")(_check_probabilities)
 
 
 class Links(BaseModel):
@@ -240,7 +250,7 @@ class RecommendResponse(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_INPUT
     user_id: str = Field(min_length=1, max_length=MAX_USER_ID, pattern=r"^[A-Za-z0-9_.:-]+$")
     track_id: str = Field(min_length=1, max_length=MAX_TRACK_ID)
     action: Literal["like", "skip", "rate"]
@@ -339,7 +349,7 @@ class StreamError(BaseModel):
 class StreamConfig(BaseModel):
     """Client → server text message: change the playlist strategy or size."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _STRICT_INPUT
     type: Literal["config"] = "config"
     strategy: str | None = None
     k: int | None = Field(None, ge=1, le=50)

@@ -23,7 +23,6 @@ model is unavailable the server sends one error and closes with code 1011.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -53,6 +52,9 @@ from ..services import analyze_bytes, faces_out, recommendations_out
 
 router = APIRouter(tags=["stream"])
 log = logging.getLogger(__name__)
+
+#: A config message is a few dozen characters; anything far longer is not one.
+MAX_CONFIG_CHARS = 1_024
 
 #: A frame may arrive this much early and still count as within the rate (network jitter).
 _JITTER = 0.9
@@ -108,9 +110,12 @@ class StreamSession:
         ).model_dump(mode="json")
 
     def configure(self, text: str) -> list[dict[str, Any]]:
+        if len(text) > MAX_CONFIG_CHARS:
+            raise InputError(f"a text message holds at most {MAX_CONFIG_CHARS:,} characters, got {len(text):,}")
         try:
-            config = StreamConfig.model_validate(json.loads(text))
-        except (ValueError, ValidationError) as exc:
+            # pydantic's own JSON parser: nesting past its depth limit is a ValidationError, not a RecursionError.
+            config = StreamConfig.model_validate_json(text)
+        except ValidationError as exc:
             raise InputError(f'text messages must be {{"type": "config", "strategy": …, "k": …}} ({exc})') from None
         if config.strategy is not None:
             self.strategy = _check_strategy(config.strategy)
