@@ -80,3 +80,21 @@ def test_real_analysis_writes_nothing_but_the_database(make_client, data_dir, sp
     assert files_under(data_dir) == ["moodtune.db"]
     assert files_under(spool_dir) == []
     assert_no_image_bytes(caplog.text, photo)
+
+
+def test_the_model_runtime_writes_nothing_in_the_home_folder(tmp_path):
+    """onnxruntime used to leave a device id and a telemetry database under ~/.cache/Microsoft."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    code = (
+        "import numpy as np\n"
+        "from moodtune.perception.expression import load_expression_model\n"
+        "print(load_expression_model().predict_proba(np.zeros((1, 48, 48), np.uint8)).shape)\n"
+    )
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert files_under(home) == []

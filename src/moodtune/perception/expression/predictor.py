@@ -8,6 +8,7 @@ horizontal-flip test-time augmentation.
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -46,6 +47,9 @@ class ExpressionModel:
     """
 
     def __init__(self, onnx_path: str | Path, *, threads: int | None = None) -> None:
+        # onnxruntime otherwise writes a device id and a telemetry database under ~/.cache/Microsoft on
+        # first use; it reads this variable when it is imported. Nothing but our database is written.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
         import onnxruntime as ort
 
         onnx_path = Path(onnx_path)
