@@ -20,6 +20,8 @@ variable                            meaning                                 defa
 ``MOODTUNE_MAX_UPLOAD_BYTES``       largest photo (or stream frame), bytes  10 MB (10,485,760)
 ``MOODTUNE_MAX_PIXELS``             largest photo, width × height           40,000,000 (``decode_image``'s)
 ``MOODTUNE_ACCEPTED_TYPES``         comma-separated upload content types    JPEG, PNG, WebP, GIF, BMP, TIFF
+``MOODTUNE_ALLOWED_HOSTS``          comma-separated host names the web app  ``localhost,127.0.0.1,::1`` (plus
+                                    answers to (``*.example.com`` allowed)  ``serve --host`` when it names one)
 ``MOODTUNE_STREAM_MAX_FPS``         frames analysed per second per stream   8 (the page sends 4)
 ``MOODTUNE_STREAM_PLAYLIST_SIZE``   tracks pushed when a stream's mood      5
                                     changes (1–50)
@@ -93,6 +95,9 @@ class Settings(BaseSettings):
         "image/bmp",
         "image/tiff",
     )
+    #: Host names the web app answers to (the ``Host`` header; a WebSocket's ``Origin`` too). Other
+    #: names get 400: a page on another site cannot reach this server through DNS rebinding.
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ("localhost", "127.0.0.1", "::1")
     stream_max_fps: float = Field(8.0, gt=0)
     # The same bounds as the API's ``k``.
     stream_playlist_size: int = Field(5, ge=1, le=50)
@@ -112,16 +117,16 @@ class Settings(BaseSettings):
         stripped = {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
         return {key: value for key, value in stripped.items() if value != ""}
 
-    @field_validator("accepted_types", mode="before")
+    @field_validator("accepted_types", "allowed_hosts", mode="before")
     @classmethod
-    def _split_types(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any) -> Any:
         items = value.split(",") if isinstance(value, str) else value
         if not isinstance(items, list | tuple):
             return value
-        types = tuple(str(item).strip().lower() for item in items if str(item).strip())
-        if not types:
-            raise ValueError("must name at least one content type")
-        return types
+        entries = tuple(str(item).strip().lower() for item in items if str(item).strip())
+        if not entries:
+            raise ValueError("must name at least one entry")
+        return entries
 
 
 def _describe(exc: ValidationError) -> str:

@@ -25,6 +25,7 @@ from moodtune.delivery.api import Settings, create_app
 from moodtune.errors import ModelError
 from moodtune.perception.expression import load_expression_model
 from moodtune.perception.faces import Face
+from moodtune.perception.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, decode_image
 from moodtune.pipeline import FaceReading, ImageAnalysis, analyze_image
 
 # --- photos ------------------------------------------------------------------------------------
@@ -65,9 +66,14 @@ def scene(face: np.ndarray, size: tuple[int, int] = (640, 480), scale: int = 4) 
 # --- the stand-in model ------------------------------------------------------------------------
 
 
-def fake_analyze_image(image, **_: object) -> ImageAnalysis:
-    """Stand-in for ``analyze_image``: the mean gray level of the picture names the emotion."""
-    rgb = np.asarray(image)
+def fake_analyze_image(
+    image, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS, **_: object
+) -> ImageAnalysis:
+    """Stand-in for ``analyze_image``: the mean gray level of the picture names the emotion.
+
+    Like the real one it takes encoded bytes and enforces the limits (the API hands it the upload).
+    """
+    rgb = decode_image(image, max_bytes=max_bytes, max_pixels=max_pixels)
     level = float(rgb.mean())
     size = (int(rgb.shape[1]), int(rgb.shape[0]))
     if level > _NO_FACE - 10:
@@ -116,9 +122,12 @@ def data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def make_client(data_dir):
+def make_client(data_dir, monkeypatch):
     """``make_client(settings=None, catalog=None)`` → a started ``TestClient``; all are closed afterwards."""
     clients: list[TestClient] = []
+
+    # TestClient sends "Host: testserver"; the app answers only to the host names it is told.
+    monkeypatch.setenv("MOODTUNE_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
     def make(settings: Settings | None = None, **kwargs) -> TestClient:
         client = TestClient(create_app(settings or Settings(), **kwargs), raise_server_exceptions=False)

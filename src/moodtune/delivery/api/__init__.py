@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from moodtune.config import get_settings
@@ -12,7 +13,12 @@ if TYPE_CHECKING:
 
     from moodtune.music import Catalog
 
-__all__ = ["Settings", "create_app", "serve"]
+__all__ = ["Settings", "create_app", "serve", "settings_for_host", "without_query"]
+
+log = logging.getLogger(__name__)
+
+#: Addresses that listen on every interface: clients then arrive under names only they know.
+_WILDCARDS = ("0.0.0.0", "::", "")
 
 
 def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None) -> FastAPI:
@@ -44,7 +50,14 @@ def serve(
     """
     import uvicorn
 
-    settings = settings or get_settings()
+    settings = settings_for_host(settings or get_settings(), host)
+    if host in _WILDCARDS:
+        log.warning(
+            "listening on every interface; clients are answered only under the host names %s "
+            "(set MOODTUNE_ALLOWED_HOSTS to the names or addresses other devices use)",
+            ", ".join(settings.allowed_hosts),
+        )
+    logging.getLogger("uvicorn.access").addFilter(without_query)
     uvicorn.run(
         create_app(settings, catalog=catalog),
         host=host,
@@ -54,3 +67,19 @@ def serve(
         ws_max_size=settings.max_upload_bytes + 1024,
         server_header=False,
     )
+
+
+def settings_for_host(settings: Settings, host: str) -> Settings:
+    """``settings`` with ``host`` among the allowed host names when it names one interface."""
+    name = host.strip("[]").lower()
+    if host in _WILDCARDS or name in settings.allowed_hosts:
+        return settings
+    return settings.model_copy(update={"allowed_hosts": (*settings.allowed_hosts, name)})
+
+
+def without_query(record: logging.LogRecord) -> bool:
+    """Access-log filter: the path without its query string, where listener ids and searches travel."""
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        record.args = (*args[:2], args[2].partition("?")[0], *args[3:])
+    return True

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -111,10 +112,14 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        # A slash redirect would build its Location from the Host header; a wrong path is a plain 404.
+        redirect_slashes=False,
     )
     install_error_handlers(app)
     # Caps every request body (JSON included); uploads are also checked part by part in uploads.py.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes + UPLOAD_ENVELOPE)
+    # Added last, so it runs first: a request for another host name is refused before any work.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False)
     app.include_router(api_router)
 
     page = static_dir()

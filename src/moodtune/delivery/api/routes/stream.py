@@ -27,6 +27,7 @@ import logging
 import math
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -149,8 +150,23 @@ def _error(exc: MoodtuneError, seq: int | None) -> dict[str, Any]:
     return StreamError(seq=seq, error=ErrorDetail(code=code, message=message)).model_dump(mode="json")
 
 
+def same_origin(origin: str | None, host: str | None) -> bool:
+    """Whether a WebSocket's ``Origin`` is the page this server served (or absent: not a browser).
+
+    Browsers let any page open a WebSocket to any server and only say where the page came from;
+    refusing other origins (``null`` included) keeps other sites from reading a listener's camera mood.
+    """
+    if origin is None:
+        return True
+    parsed = urlsplit(origin)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and parsed.netloc.lower() == (host or "").lower()
+
+
 @router.websocket("/stream")
 async def stream(websocket: WebSocket, state: StateDep) -> None:
+    if not same_origin(websocket.headers.get("origin"), websocket.headers.get("host")):
+        await websocket.close(code=1008)  # before accept: the handshake is answered 403
+        return
     await websocket.accept()
     params = websocket.query_params
     try:
