@@ -13,7 +13,10 @@ from .app import CatalogOption, Strategy, app, fail, out
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 lets other devices in.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(help="Interface to listen on; 0.0.0.0 lets other devices in, under MOODTUNE_ALLOWED_HOSTS."),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     catalog: CatalogOption = None,
 ) -> None:
