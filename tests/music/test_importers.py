@@ -212,10 +212,56 @@ def test_malformed_lines_keep_their_numbers(tmp_path):
 def test_unreadable_files_raise(tmp_path):
     with pytest.raises(CatalogError, match="cannot read"):
         read_file(tmp_path / "missing.csv", "csv")
-    latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes("title,artist,valence,arousal\nCaf\xe9,B,0.1,0.1\n".encode("latin-1"))
-    with pytest.raises(CatalogError, match="cannot read"):
-        read_file(latin1, "csv")
+    latin1_header = tmp_path / "latin1.csv"
+    latin1_header.write_bytes("titr\xe9,artist,valence,arousal\nCafe,B,0.1,0.1\n".encode("latin-1"))
+    with pytest.raises(CatalogError, match=r"header \(line 1\) is not UTF-8"):
+        read_file(latin1_header, "csv")
+    huge_header = tmp_path / "huge.csv"
+    huge_header.write_text("title,artist,valence,arousal," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="header"):
+        read_file(huge_header, "csv")
+    with pytest.raises(CatalogError, match="empty"):
+        read_file(_write(tmp_path / "empty.csv", [], []), "csv")
+
+
+HEADER = "title,artist,valence,arousal\n"
+
+
+def _lines_kept(result) -> list[str]:
+    return [t.title for t in result.tracks]
+
+
+def test_an_unclosed_quote_costs_its_own_row_only(tmp_path):
+    path = tmp_path / "quote.csv"
+    rows = "".join(f"Song {i},Band,0.1,0.1\n" for i in range(30))
+    path.write_text(HEADER + 'Broken "quote,Band,0.1,0.1\n"Open quote,Band,0.1,0.1\n' + rows, encoding="utf-8")
+    result = read_file(path, "csv")
+    assert _lines_kept(result) == ["Broken \"quote"] + [f"Song {i}" for i in range(30)]
+    assert [(line, "quote" in message) for line, message in _problems(result).items()] == [(3, True)]
+
+
+def test_a_quoted_line_break_inside_a_field_is_still_one_row(tmp_path):
+    path = tmp_path / "multiline.csv"
+    path.write_text(HEADER + '"Two\nlines",Band,0.1,0.1\nNext,Band,0.2,0.2\n', encoding="utf-8")
+    result = read_file(path, "csv")
+    # The title's whitespace, line break included, is normalised as any title's is.
+    assert _lines_kept(result) == ["Two lines", "Next"] and result.problems == ()
+
+
+def test_bad_bytes_and_huge_fields_cost_their_own_line_only(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        HEADER.encode()
+        + b"Caf\xe9,Band,0.1,0.1\n"
+        + b"Fine,Band,0.1,0.1\n"
+        + ("Huge " + "x" * 200_000 + ",Band,0.1,0.1\n").encode()
+        + b"Also fine,Band,0.2,0.2\n"
+    )
+    result = read_file(path, "csv")
+    assert _lines_kept(result) == ["Fine", "Also fine"]
+    reasons = _problems(result)
+    assert sorted(reasons) == [2, 4]
+    assert "not UTF-8" in reasons[2] and "0xe9" in reasons[2] and "columns" in reasons[4]
 
 
 def test_progress_reaches_the_file_size(tmp_path):

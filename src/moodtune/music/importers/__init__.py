@@ -19,14 +19,13 @@ number and reason) per skipped row. Writing them to a catalog database is
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from moodtune.errors import CatalogError, InputError
 
 from ._format import FIELDS, Format, ImportResult, normalise_genres, parse_rows
+from .csv_records import csv_records
 from .deezer import DEEZER_FORMAT
 from .generic import CSV_FORMAT, csv_format
 from .moods import MOODS_FORMAT
@@ -77,30 +76,6 @@ def get_format(name: str, mapping: Mapping[str, str] | None = None) -> Format:
     return csv_format(mapping) if name == CSV_FORMAT.name else FORMATS[name]
 
 
-def _split_rows(
-    reader: Iterator[list[str]], header: Sequence[str], line_of: Callable[[], int]
-) -> Iterator[tuple[int, dict[str, str | None] | str]]:
-    """(first line, row) for every record; a record that cannot be split gives its reason instead."""
-    line = line_of()
-    while True:
-        start = line + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = line_of()
-            yield start, f"cannot be split into columns ({exc})"
-            continue
-        line = line_of()
-        if not fields:  # a blank line is no row
-            continue
-        if len(fields) != len(header):
-            yield start, f"has {len(fields)} fields, the header has {len(header)}"
-            continue
-        yield start, dict(zip(header, fields, strict=True))
-
-
 def read_file(
     path: str | Path,
     fmt: str | Format,
@@ -134,9 +109,8 @@ def read_file(
     try:
         size = path.stat().st_size
         with open(path, "rb") as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
-            header = [name.strip() for name in next(reader, [])]
+            records = csv_records(raw)
+            header = _header(path, records)
             missing = [c for c in required if c not in header]
             if missing:
                 raise CatalogError(f"{path}: missing columns {missing}")
@@ -144,15 +118,26 @@ def read_file(
                 columns = form.layout(header)
             except CatalogError as exc:
                 raise CatalogError(f"{path}: {exc}") from None
-            rows = _split_rows(reader, header, lambda: reader.line_num)
+            rows: Iterator[tuple[int, dict[str, str | None] | str]] = (
+                (line, record if isinstance(record, str) else dict(zip(header, record, strict=True)))
+                for line, record in records
+            )
             if progress is not None:
                 rows = _reporting(rows, lambda: progress(raw.tell(), size))
             result = parse_rows(rows, form, columns, source=source)
             if progress is not None:
                 progress(size, size)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise CatalogError(f"{path}: cannot read catalog file ({exc})") from exc
     return result
+
+
+def _header(path: Path, records: Iterator[tuple[int, list[str] | str]]) -> list[str]:
+    """The column names on the file's first line; a file with no readable header is refused whole."""
+    line, record = next(records, (1, "is missing: the file is empty"))
+    if isinstance(record, str):
+        raise CatalogError(f"{path}: the header (line {line}) {record}")
+    return [name.strip() for name in record]
 
 
 def _reporting(rows: Iterator[tuple[int, object]], report: Callable[[], None]) -> Iterator:
