@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -125,7 +126,8 @@ def test_the_variable_names_the_default_model(monkeypatch):
 
 def test_analyze_image_takes_the_model_it_is_given(monkeypatch):
     # A face wherever the detector looks, so the expression model is always asked for.
-    monkeypatch.setattr(moodtune.pipeline, "detect_faces", lambda rgb, detector: [Face((8, 8, 48, 48), 0.99)])
+    everywhere = SimpleNamespace(detect=lambda rgb: [Face((8, 8, 48, 48), 0.99)])
+    monkeypatch.setattr(moodtune.perception.photo, "get_detector", lambda name: everywhere)
     monkeypatch.setenv("MOODTUNE_EXPRESSION_MODEL", "no_such_model")
     image = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
     assert len(analyze_image(image, model=DEFAULT_MODEL).faces) == 1

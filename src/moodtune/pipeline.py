@@ -18,15 +18,16 @@ from moodtune.errors import InputError
 from moodtune.music import Catalog, EmotionMapping, Recommendation
 from moodtune.music import recommend as recommend_for_affect
 from moodtune.perception.expression import (
-    crop_face,
+    crop_frame,
     crop_square,
+    heatmap_on_square,
     heatmaps_from_cams,
     load_expression_model,
     require_cams,
-    to_gray,
 )
-from moodtune.perception.faces import DEFAULT_DETECTOR, Face, detect_faces
-from moodtune.perception.images import decode_image
+from moodtune.perception.faces import DEFAULT_DETECTOR, Face
+from moodtune.perception.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageSource
+from moodtune.perception.photo import face_crops, find_faces
 from moodtune.perception.text import TextMood
 
 if TYPE_CHECKING:
@@ -75,16 +76,26 @@ class ImageAnalysis:
 
 
 def _read_faces(
-    rgb: np.ndarray, *, model: str | None, detector: str, flip_tta: bool, explain: bool = False
+    image: ImageSource,
+    *,
+    model: str | None,
+    detector: str,
+    flip_tta: bool,
+    explain: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> tuple[ImageAnalysis, np.ndarray | None]:
-    """The analysis, plus (with ``explain``) each face's heat map of its dominant emotion, from one forward pass."""
-    faces = detect_faces(rgb, detector=detector)
-    size = (int(rgb.shape[1]), int(rgb.shape[0]))
+    """The analysis, plus (with ``explain``) each face's heat map of its dominant emotion, from one forward pass.
+
+    The photo is decoded reduced for detection and, only if a face needs it, finer for its crop
+    (``perception.photo``): the cost is bounded for any photo within the limits.
+    """
+    reduced, faces = find_faces(image, detector=detector, max_bytes=max_bytes, max_pixels=max_pixels)
+    size = reduced.full_size
     if not faces:
         return ImageAnalysis((), None, size), None
     expression = load_expression_model(model)
-    gray = to_gray(rgb)
-    crops = np.stack([crop_face(gray, f.box, expression.config) for f in faces])
+    crops = face_crops(image, reduced, faces, expression.config, max_bytes=max_bytes, max_pixels=max_pixels)
     heat = None
     if explain:
         require_cams(expression)
@@ -104,6 +115,8 @@ def analyze_image(
     model: str | None = None,
     detector: str = DEFAULT_DETECTOR,
     flip_tta: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> ImageAnalysis:
     """Find the faces in ``image`` and read each one's emotion.
 
@@ -115,8 +128,13 @@ def analyze_image(
         ``MOODTUNE_EXPRESSION_MODEL``, else ``DEFAULT_MODEL``.
     detector : registered face detector.
     flip_tta : average each face with its mirror image (slower, slightly more accurate).
+    max_bytes, max_pixels : the limits ``decode_image`` enforces (``ImageError`` beyond them).
+
+    Boxes are in pixels of the full-resolution, EXIF-upright photo, however it was decoded.
     """
-    return _read_faces(decode_image(image), model=model, detector=detector, flip_tta=flip_tta)[0]
+    return _read_faces(
+        image, model=model, detector=detector, flip_tta=flip_tta, max_bytes=max_bytes, max_pixels=max_pixels
+    )[0]
 
 
 @dataclass(frozen=True)
@@ -125,7 +143,9 @@ class ImageExplanation:
 
     ``heatmaps[i]`` is a (S, S) float32 map in [0, 1] over the square
     ``squares[i]`` = (x, y, side) of the photo that face ``i`` was read from
-    (it may reach past the photo's edges).
+    (it may reach past the photo's edges). A face read upright from a tilted head came from a
+    turned square; ``squares[i]`` is then the upright square around it, and its map is turned
+    back to match, so overlays stay upright squares.
     """
 
     analysis: ImageAnalysis
@@ -134,15 +154,26 @@ class ImageExplanation:
 
 
 def explain_image(
-    image: str | os.PathLike | bytes | np.ndarray, *, model: str | None = None, detector: str = DEFAULT_DETECTOR
+    image: str | os.PathLike | bytes | np.ndarray,
+    *,
+    model: str | None = None,
+    detector: str = DEFAULT_DETECTOR,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> ImageExplanation:
     """``analyze_image`` plus a Grad-CAM heat map of each face's dominant emotion (same single forward pass)."""
-    analysis, heat = _read_faces(decode_image(image), model=model, detector=detector, flip_tta=False, explain=True)
+    analysis, heat = _read_faces(
+        image, model=model, detector=detector, flip_tta=False, explain=True, max_bytes=max_bytes, max_pixels=max_pixels
+    )
     if heat is None:
         return ImageExplanation(analysis, (), ())
     config = load_expression_model(model).config
-    squares = tuple(crop_square(r.face.box, config) for r in analysis.faces)
-    return ImageExplanation(analysis, tuple(heat), squares)
+    # A face read upright from a tilted head: its map is turned back onto the upright square that holds the crop.
+    faces = [r.face for r in analysis.faces]
+    squares = tuple(crop_square(f.box, config, f.landmarks) for f in faces)
+    angles = [crop_frame(f.box, config, f.landmarks).angle for f in faces]
+    maps = tuple(heatmap_on_square(h, angle) for h, angle in zip(heat, angles, strict=True))
+    return ImageExplanation(analysis, maps, squares)
 
 
 def recommend(

@@ -14,17 +14,36 @@ Limits
     while capping the decoded array at 120 MB. The check reads only the header,
     so a decompression bomb (a few KB declaring 30000×30000) is refused before
     a single pixel is decoded.
+``MAX_DEEP_PIXELS`` (12 megapixels)
+    16-bit and floating-point images (PNG, TIFF) are refused above this, whatever
+    ``max_pixels`` says. They have no reduced decode and cost 2-4× more per pixel
+    to inflate than 8-bit ones: a 36 MP one took 7-9× as long as a whole 640×480
+    analysis, a 12 MP one stays within 3×. Phones never write them; editing and
+    scientific tools do, and can export 8-bit.
 ``MIN_SIDE`` (16 px)
     The face detector and the 48×48 expression model cannot find or read a
     face in fewer pixels than this.
+
+Reduced decodes
+---------------
+``decode_reduced`` serves the analysis pipeline, which never needs every pixel
+of a 12-40 MP photo: the detector sees at most ~1000 px and the expression model
+48 px per face. JPEGs are decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself
+(``Image.draft``), which skips most of the inverse DCT and never allocates the
+full-size array. Other formats have no reduced decode; they are decoded whole
+in their own mode (1 byte per pixel for gray, 4 for float) and shrunk by an
+integer factor before conversion to RGB, so the large intermediate arrays of
+``decode_image`` (int64 and float64 copies of 16-bit and float images) are never made.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
@@ -36,16 +55,21 @@ from moodtune.errors import ImageError
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
+    "MAX_DEEP_PIXELS",
     "MIN_SIDE",
     "ALLOWED_FORMATS",
     "ImageSource",
+    "ReducedImage",
     "decode_image",
+    "decode_reduced",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+MAX_DEEP_PIXELS = 12_000_000
+_DEEP_MODES = ("I", "F", "I;16", "I;16L", "I;16B", "I;16N")
 MIN_SIDE = 16
 
 #: Pillow format names we decode (JPEG includes the MPO variant some cameras write).
@@ -94,6 +118,51 @@ def decode_image(
     """
     if isinstance(source, np.ndarray):
         return _from_array(source, max_pixels)
+    data, name = _encoded(source, max_bytes)
+    return _decode_bytes(data, name, max_pixels, None).rgb
+
+
+@dataclass(frozen=True)
+class ReducedImage:
+    """A photo decoded at reduced scale.
+
+    Attributes
+    ----------
+    rgb : (h, w, 3) uint8 RGB, EXIF-upright, C-contiguous.
+    full_size : (width, height) of the upright photo at full resolution.
+    """
+
+    rgb: np.ndarray
+    full_size: tuple[int, int]
+
+    @property
+    def scale(self) -> float:
+        """Pixels of ``rgb`` per full-resolution pixel (1.0 when nothing was reduced)."""
+        return self.rgb.shape[1] / self.full_size[0]
+
+
+def decode_reduced(
+    source: ImageSource,
+    long_side: int,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> ReducedImage:
+    """Decode ``source`` no larger than needed for a long side of at least ``long_side`` pixels.
+
+    Same sources, limits and errors as ``decode_image``. The result's long side is
+    at least ``min(long_side, full long side)`` and, for JPEGs, under twice that
+    (or 8× smaller than the photo); other formats are shrunk by a whole factor.
+    Arrays are validated and returned at full size: they are already in memory.
+    """
+    if isinstance(source, np.ndarray):
+        rgb = _from_array(source, max_pixels)
+        return ReducedImage(rgb, (rgb.shape[1], rgb.shape[0]))
+    data, name = _encoded(source, max_bytes)
+    return _decode_bytes(data, name, max_pixels, long_side)
+
+
+def _encoded(source: ImageSource, max_bytes: int) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = "image bytes"
@@ -106,7 +175,7 @@ def decode_image(
         raise ImageError(f"{name}: empty file")
     if len(data) > max_bytes:
         raise ImageError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,} bytes")
-    return _decode_bytes(data, name, max_pixels)
+    return data, name
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
@@ -141,7 +210,8 @@ def _check_dimensions(width: int, height: int, max_pixels: int, name: str) -> No
         )
 
 
-def _decode_bytes(data: bytes, name: str, max_pixels: int) -> np.ndarray:
+def _decode_bytes(data: bytes, name: str, max_pixels: int, long_side: int | None) -> ReducedImage:
+    """Full resolution when ``long_side`` is None, else the smallest decode reaching it."""
     try:
         # Image.open reads only the header; pixels are decoded by load() below.
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
@@ -155,14 +225,48 @@ def _decode_bytes(data: bytes, name: str, max_pixels: int) -> np.ndarray:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"{name}: image data is truncated or corrupt ({exc})") from exc
     with image:
-        _check_dimensions(*image.size, max_pixels, name)
+        deep = image.mode in _DEEP_MODES
+        if deep:
+            _check_dimensions(*image.size, min(max_pixels, MAX_DEEP_PIXELS), f"{name} (16-bit or float pixels)")
+        else:
+            _check_dimensions(*image.size, max_pixels, name)
+        full_size = image.size
+        factor = 1 if long_side is None else max(1, max(full_size) // max(1, long_side))
         try:
+            if factor > 1 and image.format in ("JPEG", "MPO"):
+                # libjpeg picks the largest of 1/2, 1/4, 1/8 that still gives at least the requested size.
+                image.draft(None, (math.ceil(full_size[0] / factor), math.ceil(full_size[1] / factor)))
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            reduced = _shrink(image, full_size, factor)
+            upright = ImageOps.exif_transpose(reduced)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise ImageError(f"{name}: image data is truncated or corrupt ({exc})") from exc
-        log.debug("decoded %s: %s %s %s", name, image.format, image.mode, upright.size)
-        return _to_rgb(upright)
+        log.debug("decoded %s: %s %s %s → %s", name, image.format, image.mode, full_size, upright.size)
+        rgb = _to_rgb(upright)
+    transposed = upright.size != reduced.size
+    return ReducedImage(rgb, (full_size[1], full_size[0]) if transposed else full_size)
+
+
+def _shrink(image: Image.Image, full_size: tuple[int, int], factor: int) -> Image.Image:
+    """Divide the image's sides by what is left of ``factor`` after a JPEG draft, averaging blocks.
+
+    Pillow's ``reduce`` cannot average palette, 1-bit or 16-bit pixels: palette and 1-bit
+    images are converted first (alpha kept); 16-bit ones are averaged in numpy, still 16-bit.
+    """
+    left = max(1, factor // max(1, full_size[0] // image.size[0]))
+    if left < 2:
+        return image
+    if image.mode.startswith("I;16"):
+        import cv2
+
+        wide = np.asarray(image).astype(np.uint16, copy=False)  # native byte order for OpenCV
+        size = (max(1, wide.shape[1] // left), max(1, wide.shape[0] // left))
+        return Image.fromarray(cv2.resize(wide, size, interpolation=cv2.INTER_AREA))
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode == "1":
+        image = image.convert("L")
+    return image.reduce(left)
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray:

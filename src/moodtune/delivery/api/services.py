@@ -17,7 +17,6 @@ from moodtune.errors import ModelError
 from moodtune.music import Recommendation, track_links
 from moodtune.music.export import spotify_uri
 from moodtune.music.track import Track
-from moodtune.perception.images import decode_image
 from moodtune.pipeline import ImageAnalysis, ImageExplanation, analyze_image, explain_image
 
 from .deps import AppState
@@ -51,12 +50,9 @@ __all__ = [
 HEATMAP_MAX_SIDE = 256
 
 
-def _decode_for_model(data: bytes, state: AppState) -> np.ndarray:
-    settings = state.settings
-    rgb = decode_image(data, max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels)
+def _require_model(state: AppState) -> None:
     if state.model_error:
         raise ModelError(state.model_error)
-    return rgb
 
 
 def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
@@ -67,8 +63,16 @@ def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
     ImageError : undecodable, or over the byte or pixel limit.
     ModelError : the expression model is not available.
     """
-    rgb = _decode_for_model(data, state)
-    return analyze_image(rgb, model=state.settings.expression_model, detector=state.settings.detector)
+    _require_model(state)
+    settings = state.settings
+    # The bytes go to the pipeline undecoded: it decodes a photo only as finely as its faces need.
+    return analyze_image(
+        data,
+        model=settings.expression_model,
+        detector=settings.detector,
+        max_bytes=settings.max_upload_bytes,
+        max_pixels=settings.max_pixels,
+    )
 
 
 def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
@@ -79,8 +83,15 @@ def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
     ImageError : undecodable, or over the byte or pixel limit.
     ModelError : the expression model is not available.
     """
-    rgb = _decode_for_model(data, state)
-    return explain_image(rgb, model=state.settings.expression_model, detector=state.settings.detector)
+    _require_model(state)
+    settings = state.settings
+    return explain_image(
+        data,
+        model=settings.expression_model,
+        detector=settings.detector,
+        max_bytes=settings.max_upload_bytes,
+        max_pixels=settings.max_pixels,
+    )
 
 
 def heatmap_png(heatmap: np.ndarray, side: int) -> str:

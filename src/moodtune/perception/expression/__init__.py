@@ -1,7 +1,7 @@
 """Facial expression: crop detected faces and classify them with a shipped ONNX model."""
 
-from .crop import FACE_REGIONS, crop_face, crop_square, face_region, to_gray
-from .explain import explain_faces, heatmaps_from_cams, require_cams
+from .crop import FACE_REGIONS, CropFrame, crop_face, crop_frame, crop_square, face_region, to_gray
+from .explain import explain_faces, heatmap_on_square, heatmaps_from_cams, require_cams
 from .model_config import ExpressionModelConfig
 from .predictor import DEFAULT_MODEL, ExpressionModel, list_expression_models, load_expression_model, softmax
 
@@ -10,10 +10,13 @@ __all__ = [
     "FACE_REGIONS",
     "ExpressionModel",
     "ExpressionModelConfig",
+    "CropFrame",
     "crop_face",
+    "crop_frame",
     "crop_square",
     "explain_faces",
     "face_region",
+    "heatmap_on_square",
     "heatmaps_from_cams",
     "list_expression_models",
     "require_cams",

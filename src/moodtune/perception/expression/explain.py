@@ -7,6 +7,7 @@ exact there and needs no gradients), so explaining costs one forward pass.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +16,7 @@ from moodtune.errors import InputError, ModelError
 
 from .predictor import ExpressionModel
 
-__all__ = ["explain_faces", "heatmaps_from_cams", "require_cams"]
+__all__ = ["explain_faces", "heatmap_on_square", "heatmaps_from_cams", "require_cams"]
 
 
 def require_cams(model: ExpressionModel) -> None:
@@ -38,6 +39,32 @@ def heatmaps_from_cams(cams: np.ndarray, classes: np.ndarray, size: int) -> np.n
     heat = np.maximum(heat, 0.0)
     peak = heat.reshape(n, -1).max(axis=1)
     return (heat / np.where(peak > 0, peak, 1.0)[:, None, None]).astype(np.float32)
+
+
+def heatmap_on_square(heatmap: np.ndarray, angle: float) -> np.ndarray:
+    """A (S, S) map over a crop turned by ``angle`` degrees (``crop.crop_frame``) → the same heat over the
+    upright square ``crop.crop_square`` gives for that face, still (S, S).
+
+    Overlays and the API draw heat maps on upright squares of the photo; a face read upright from a
+    tilted head would otherwise have its heat drawn turned the wrong way. Corners of the square the
+    crop did not cover get no heat. Angle 0 returns the map unchanged.
+    """
+    if angle == 0.0:
+        return heatmap
+    import cv2
+
+    size = heatmap.shape[0]
+    rad = math.radians(angle)
+    cos, sin = math.cos(rad), math.sin(rad)
+    ratio = abs(cos) + abs(sin)  # upright square side / crop side
+    # Square pixel (u, v) lies at ratio·R(−angle)·(u + ½ − S/2, v + ½ − S/2) from the crop's centre, in crop pixels.
+    a, b = ratio * cos, ratio * sin
+    centre = size / 2 - 0.5
+    offset = ratio * (0.5 - size / 2)
+    inverse = np.array([[a, b, centre + offset * (cos + sin)], [-b, a, centre + offset * (cos - sin)]])
+    return cv2.warpAffine(
+        heatmap, inverse, (size, size), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=0.0
+    ).astype(np.float32)
 
 
 def explain_faces(model: ExpressionModel, faces: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:

@@ -12,13 +12,23 @@ its DENSIFY op is unsupported):
     i.e. selfies and portraits, where a face spans at least ~1/10 of the photo side.
 ``full``
     192×192 input, 2304 anchors; also finds faces a few percent of the photo side.
+
+Bounded cost
+------------
+Whatever the photo's size, a detection runs at most ``MAX_PASSES`` forward passes on a copy
+whose long side is at most ``max_side`` (``DEFAULT_MAX_SIDE``) pixels, so its cost does not
+grow with the pixel count beyond one area-averaging resize. Each detection borrows a net of
+its own from a small pool, so concurrent callers do not queue behind one lock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +47,7 @@ if TYPE_CHECKING:
 # OpenCV is imported where a detector is built or run, not here: this module registers itself when
 # ``moodtune.perception.faces`` is imported, which callers that never detect a face do too.
 
-__all__ = ["BlazeFace", "blazeface", "blazeface_full", "weights_path"]
+__all__ = ["DEFAULT_MAX_SIDE", "MAX_NETS", "MAX_PASSES", "BlazeFace", "blazeface", "blazeface_full", "weights_path"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +85,21 @@ _NMS_IOU = 0.3
 # MediaPipe clips logits to ±100 before the sigmoid so exp() cannot overflow.
 _LOGIT_CLIP = 100.0
 
+#: Most forward passes one detection runs: the whole photo, then whole levels of tiles (largest
+#: first) while they fit. 25 is what a 1280×720 photo needed before the budget (so 640×480 and
+#: 720p photos are scanned exactly as before); a 4:3 photo of any size gets 18 (tiles down to a
+#: quarter of its short side), 16:9 up to 1920×1080 and beyond 25. At ~2 ms a pass this caps the
+#: detector at ~50 ms on the 2-core development machine (docs/face-detection.md, "Bounded cost").
+MAX_PASSES = 25
+
+#: Long side, pixels, of the copy the detector scans. The tile schedule is relative to the photo,
+#: and its smallest tiles (a quarter of the short side) still hold ≥ 128 px, the model's input, at
+#: this size; a larger copy found no more faces and only costs resizing (benchmarks/face_sizes.py).
+DEFAULT_MAX_SIDE = 1024
+
+#: Most nets one detector keeps: one per concurrent caller (each ~1 MB); more callers wait for a free one.
+MAX_NETS = 8
+
 
 def weights_path(variant: str = "short") -> Path:
     """The BlazeFace model file shipped in this package, after checking it is intact.
@@ -103,25 +128,36 @@ class BlazeFace:
         threshold MediaPipe's full-range graph uses (its short-range graph uses
         0.5); on our face-free test images no false positive reaches it.
     variant : ``"short"`` or ``"full"``, see the module docstring.
-    min_tile : smallest tile side, pixels, scanned besides the whole photo
-        (0: whole photo only). Faces much smaller than min_tile / 8 are missed.
+    min_tile : smallest tile side, photo pixels, scanned besides the whole photo
+        (0: whole photo only). Faces much smaller than min_tile / 8 are missed;
+        on large photos ``MAX_PASSES`` stops the tiles first.
+    max_side : the photo is scanned on a copy shrunk to this long side at most.
     """
 
-    def __init__(self, min_score: float = 0.6, variant: str = "short", min_tile: int = 320) -> None:
+    def __init__(
+        self, min_score: float = 0.6, variant: str = "short", min_tile: int = 320, max_side: int = DEFAULT_MAX_SIDE
+    ) -> None:
         if variant not in _VARIANTS:
             raise InputError(f"unknown BlazeFace variant {variant!r}; choose from {sorted(_VARIANTS)}")
         if not 0.0 <= min_score <= 1.0:
             raise InputError(f"min_score must lie in [0, 1], got {min_score}")
         if min_tile < 0:
             raise InputError(f"min_tile must be >= 0, got {min_tile}")
+        if max_side < _VARIANTS[variant].input_size:
+            raise InputError(f"max_side must be at least the model input, {_VARIANTS[variant].input_size} px")
         self.min_score = min_score
         self.variant = variant
         self.min_tile = min_tile
+        self.max_side = max_side
         self._spec = _VARIANTS[variant]
         self._anchors = ssd_anchor_centres(self._spec.input_size, self._spec.strides, self._spec.anchors_per_layer)
-        self._net = self._load()
-        # One cv2.dnn.Net must not run two forward passes at once; instances are shared via a cache.
-        self._lock = threading.Lock()
+        self._output_names: list[str] = []
+        # One cv2.dnn.Net must not run two forward passes at once, and instances are shared via a
+        # cache; a pool gives each concurrent caller its own. The first net loads now, so a broken
+        # install fails at construction.
+        self._nets = _NetPool(self._load, MAX_NETS)
+        with self._nets.borrow():
+            pass
 
     def _load(self) -> cv2.dnn.Net:
         import cv2
@@ -141,10 +177,11 @@ class BlazeFace:
         The model sees a 128-pixel square, so faces under ~1/8 of the photo's
         long side are lost when the whole photo is squeezed into it. Besides the
         whole photo, the detector therefore also scans overlapping square tiles
-        (sides halving from the photo's short side down to ``min_tile`` pixels)
-        and merges all hits with weighted NMS. Tile hits touching a tile edge
-        inside the photo are dropped: they are the cut-off part of a face that
-        another window sees whole.
+        (sides halving from the photo's short side down to ``min_tile`` pixels,
+        within ``MAX_PASSES`` passes) and merges all hits with weighted NMS. Tile
+        hits touching a tile edge inside the photo are dropped: they are the
+        cut-off part of a face that another window sees whole. Photos longer than
+        ``max_side`` are scanned on a shrunk copy; boxes come back in photo pixels.
 
         Parameters
         ----------
@@ -156,11 +193,14 @@ class BlazeFace:
         """
         require_rgb(image_rgb)
         height, width = image_rgb.shape[:2]
-        found = [self._detect_window(image_rgb, window) for window in self._windows(width, height)]
-        boxes = np.concatenate([f[0] for f in found])
+        copy, scale = self._scan_copy(image_rgb)
+        windows = self._windows(copy.shape[1], copy.shape[0], self.min_tile * scale)
+        with self._nets.borrow() as net:
+            found = [self._detect_window(net, copy, window) for window in windows]
+        boxes = np.concatenate([f[0] for f in found]) / scale
         if not len(boxes):
             return []
-        keypoints = np.concatenate([f[1] for f in found])
+        keypoints = np.concatenate([f[1] for f in found]) / scale
         scores = np.concatenate([f[2] for f in found])
         faces = []
         for box, points, score in weighted_nms(boxes, keypoints, scores, _NMS_IOU):
@@ -173,29 +213,48 @@ class BlazeFace:
         faces.sort(key=lambda face: (face.area, face.score), reverse=True)
         return faces
 
-    def _windows(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
-        """The whole photo, then square tiles (x, y, side, side) at 50% overlap, halving in size."""
+    def _scan_copy(self, image: np.ndarray) -> tuple[np.ndarray, float]:
+        """The image itself, or an area-averaged copy with a long side of ``max_side``; and its scale."""
+        longest = max(image.shape[:2])
+        if longest <= self.max_side:
+            return image, 1.0
+        import cv2
+
+        scale = self.max_side / longest
+        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+        copy = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return copy, copy.shape[1] / image.shape[1]
+
+    @staticmethod
+    def _windows(width: int, height: int, min_tile: float) -> list[tuple[int, int, int, int]]:
+        """The whole photo, then square tiles (x, y, side, side) at 50% overlap, halving in size.
+
+        A level of tiles is scanned whole or not at all, and only while the total stays within
+        ``MAX_PASSES``: a partly scanned level would find faces in some parts of the photo only.
+        """
         windows = [(0, 0, width, height)]
         side = min(width, height)
         if max(width, height) <= side * 1.2:  # near-square photos gain nothing from a same-size tile
             side //= 2
-        while self.min_tile and side >= self.min_tile:
+        while min_tile and side >= min_tile:
             step = side // 2
             xs = list(range(0, width - side + 1, step)) or [0]
             ys = list(range(0, height - side + 1, step)) or [0]
             xs += [width - side] if xs[-1] != width - side else []
             ys += [height - side] if ys[-1] != height - side else []
+            if len(windows) + len(xs) * len(ys) > MAX_PASSES:
+                break
             windows += [(x, y, side, side) for y in ys for x in xs]
             side //= 2
         return windows
 
     def _detect_window(
-        self, image: np.ndarray, window: tuple[int, int, int, int]
+        self, net: cv2.dnn.Net, image: np.ndarray, window: tuple[int, int, int, int]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Boxes (n, 4) x0, y0, x1, y1 and keypoints (n, 6, 2) in photo pixels, with scores (n,)."""
+        """Boxes (n, 4) x0, y0, x1, y1 and keypoints (n, 6, 2) in pixels of ``image``, with scores (n,)."""
         x, y, w, h = window
         blob, scale, pad_x, pad_y = self._letterbox(image[y : y + h, x : x + w])
-        scores, raw = self._forward(blob)
+        scores, raw = self._forward(net, blob)
         keep = scores >= self.min_score
         boxes, keypoints = decode_boxes(raw[keep], self._anchors[keep], self._spec.input_size)
         size = self._spec.input_size
@@ -240,11 +299,10 @@ class BlazeFace:
         blob = cv2.dnn.blobFromImage(canvas, scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5))
         return blob, scale, float(pad_x), float(pad_y)
 
-    def _forward(self, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(self, net: cv2.dnn.Net, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Run the net; returns scores (n_anchors,) in [0, 1] and regressors (n_anchors, 16)."""
-        with self._lock:
-            self._net.setInput(blob)
-            outputs = self._net.forward(self._output_names)
+        net.setInput(blob)
+        outputs = net.forward(self._output_names)
         # Output order differs between the variants' graphs; the score tensor is the one with 1 channel.
         logits, raw = sorted(outputs, key=lambda out: out.shape[-1])
         n_anchors = len(self._anchors)
@@ -254,10 +312,42 @@ class BlazeFace:
         return scores.astype(np.float32), raw[0]
 
 
+class _NetPool:
+    """Nets created on demand, one per concurrent caller up to ``cap``, lent through a queue."""
+
+    def __init__(self, load: Callable[[], cv2.dnn.Net], cap: int) -> None:
+        self._load = load
+        self._cap = cap
+        self._made = 0
+        self._idle: queue.SimpleQueue[cv2.dnn.Net] = queue.SimpleQueue()
+        self._count_lock = threading.Lock()  # guards only the count, never a forward pass
+
+    @contextmanager
+    def borrow(self) -> Iterator[cv2.dnn.Net]:
+        try:
+            net = self._idle.get_nowait()
+        except queue.Empty:
+            with self._count_lock:
+                make = self._made < self._cap
+                self._made += int(make)
+            try:
+                net = self._load() if make else self._idle.get()
+            except BaseException:
+                with self._count_lock:
+                    self._made -= int(make)
+                raise
+        try:
+            yield net
+        finally:
+            self._idle.put(net)
+
+
 @register_detector
-def blazeface(min_score: float = 0.6, variant: str = "short", min_tile: int = 320) -> BlazeFace:
+def blazeface(
+    min_score: float = 0.6, variant: str = "short", min_tile: int = 320, max_side: int = DEFAULT_MAX_SIDE
+) -> BlazeFace:
     """BlazeFace short range over the photo and its tiles: the default detector."""
-    return BlazeFace(min_score=min_score, variant=variant, min_tile=min_tile)
+    return BlazeFace(min_score=min_score, variant=variant, min_tile=min_tile, max_side=max_side)
 
 
 @register_detector
