@@ -28,12 +28,13 @@ def _encode(image: Image.Image, fmt: str, **kw) -> bytes:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per window the network is run on (a detection runs its windows as one batch)."""
     calls: list[int] = []
     forward = BlazeFace._forward
 
-    def counted(self, *args):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return forward(self, *args)
+    def counted(self, blobs):  # type: ignore[no-untyped-def]
+        calls.extend([1] * len(blobs))
+        return forward(self, blobs)
 
     monkeypatch.setattr(BlazeFace, "_forward", counted)
     return calls

@@ -1,5 +1,7 @@
 """Face detectors: the contract every registered detector keeps, and BlazeFace on real faces."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,24 @@ def test_bad_detector_settings():
         create_detector("blazeface", min_score=1.5)
     with pytest.raises(InputError):
         create_detector("blazeface", min_tile=-1)
+
+
+@pytest.mark.parametrize("variant", ["short", "full"])
+def test_the_shipped_onnx_detector_matches_mediapipes_tflite_file(variant):
+    """The ONNX files are a conversion (scripts/convert_blazeface.py); OpenCV runs the originals."""
+    import cv2
+
+    from moodtune.perception.faces.blazeface import BlazeFace
+
+    original = Path(__file__).resolve().parents[2] / "third_party" / "blazeface"
+    net = cv2.dnn.readNetFromTFLite(str(original / f"face_detection_{variant}_range.tflite"))
+    detector = BlazeFace(variant=variant)
+    size = detector._spec.input_size
+    blobs = np.random.default_rng(1).uniform(-1, 1, (3, 3, size, size)).astype(np.float32)
+    logits, raw = detector._session.run(None, {detector._input_name: blobs})
+    for i, blob in enumerate(blobs):
+        net.setInput(blob[None])
+        reference = sorted(net.forward(list(net.getUnconnectedOutLayersNames())), key=lambda out: out.shape[-1])
+        ours = sorted((logits[i : i + 1], raw[i : i + 1]), key=lambda out: out.shape[-1])
+        for expected, got in zip(reference, ours, strict=True):
+            assert np.abs(expected.reshape(got.shape) - got).max() < 1e-3

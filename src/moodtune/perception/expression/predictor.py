@@ -8,7 +8,6 @@ horizontal-flip test-time augmentation.
 from __future__ import annotations
 
 import logging
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from moodtune.config import get_settings
 from moodtune.errors import InputError, ModelError
 
+from ..onnx_session import open_session
 from .crop import face_region
 from .model_config import ExpressionModelConfig
 
@@ -47,24 +47,12 @@ class ExpressionModel:
     """
 
     def __init__(self, onnx_path: str | Path, *, threads: int | None = None) -> None:
-        # onnxruntime otherwise writes a device id and a telemetry database under ~/.cache/Microsoft on
-        # first use; it reads this variable when it is imported. Nothing but our database is written.
-        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-        import onnxruntime as ort
-
         onnx_path = Path(onnx_path)
         sidecar = onnx_path.with_suffix(".json")
         if not onnx_path.is_file() or not sidecar.is_file():
             raise ModelError(f"expression model {onnx_path.name} or its config {sidecar.name} is missing")
         self.config = ExpressionModelConfig.from_json(sidecar)
-        options = ort.SessionOptions()
-        if threads is not None:
-            options.intra_op_num_threads = threads
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files
-            raise ModelError(f"{onnx_path}: cannot load ONNX model ({exc})") from exc
+        self._session = open_session(onnx_path, threads=threads)
         self._input = self._session.get_inputs()[0].name
         names = [o.name for o in self._session.get_outputs()]
         if list(self.config.outputs) != names:

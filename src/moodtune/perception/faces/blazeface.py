@@ -1,53 +1,47 @@
-"""MediaPipe BlazeFace run through OpenCV's DNN module: no TensorFlow, no MediaPipe install.
+"""MediaPipe BlazeFace run by onnxruntime: no TensorFlow, no MediaPipe install.
 
 The weights are MediaPipe's (Apache-2.0), shipped inside this package in ``models/``
-with their licence (``LICENSE-BlazeFace.txt``; see also the project's NOTICE). They are
-the files MediaPipe publishes, byte for byte; their SHA-256 digests are checked on load.
-
-Two variants load in OpenCV 4.14 (``face_detection_full_range_sparse`` does not:
-its DENSIFY op is unsupported):
+with their licence (``LICENSE-BlazeFace.txt``; see also the project's NOTICE). MediaPipe
+publishes them as TFLite files (kept in ``third_party/blazeface/``);
+``scripts/convert_blazeface.py`` converts them to ONNX with a free batch dimension and
+checks the result against the original (max |Δ| under 1e-4). The SHA-256 digests of the
+shipped files are checked on load.
 
 ``short`` (default)
     128×128 input, 896 anchors; trained for faces within ~2 m of the camera,
     i.e. selfies and portraits, where a face spans at least ~1/10 of the photo side.
 ``full``
-    192×192 input, 2304 anchors; also finds faces a few percent of the photo side.
+    192×192 input, 2304 anchors; meant for faces a few percent of the photo side.
 
 Bounded cost
 ------------
-Whatever the photo's size, a detection runs at most ``MAX_PASSES`` forward passes on a copy
+Whatever the photo's size, a detection runs at most ``MAX_PASSES`` windows on a copy
 whose long side is at most ``max_side`` (``DEFAULT_MAX_SIDE``) pixels, so its cost does not
-grow with the pixel count beyond one area-averaging resize. Each detection borrows a net of
-its own from a small pool, so concurrent callers do not queue behind one lock.
+grow with the pixel count beyond one area-averaging resize. All windows of a photo go through
+the network as one batch, and one session serves every thread at once (onnxruntime's ``run``
+is thread-safe): concurrent callers do not queue behind a lock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import queue
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from moodtune.errors import InputError, ModelError
 
+from ..onnx_session import open_session
 from ._registry import register_detector, require_rgb
 from ._ssd import decode_boxes, ssd_anchor_centres, weighted_nms
 from .face import Face
 
-if TYPE_CHECKING:
-    import cv2
-
-# OpenCV is imported where a detector is built or run, not here: this module registers itself when
+# OpenCV is imported where a photo is resized, not here: this module registers itself when
 # ``moodtune.perception.faces`` is imported, which callers that never detect a face do too.
 
-__all__ = ["DEFAULT_MAX_SIDE", "MAX_NETS", "MAX_PASSES", "BlazeFace", "blazeface", "blazeface_full", "weights_path"]
+__all__ = ["DEFAULT_MAX_SIDE", "MAX_PASSES", "BlazeFace", "blazeface", "blazeface_full", "weights_path"]
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +59,15 @@ class _Variant:
 
 _VARIANTS = {
     "short": _Variant(
-        "face_detection_short_range.tflite",
-        "3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633",
+        "face_detection_short_range.onnx",
+        "69aa11ab290df144e2ccbc85e8eea0425ec737cb784064758203faa7e7e3650e",
         128,
         (8, 16, 16, 16),
         2,
     ),
     "full": _Variant(
-        "face_detection_full_range.tflite",
-        "99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3",
+        "face_detection_full_range.onnx",
+        "cf63c65c812aafee1a432440da155f1f0b95bf70aaee7d36f58a97aee14b8f3f",
         192,
         (4,),
         1,
@@ -96,10 +90,6 @@ MAX_PASSES = 25
 #: and its smallest tiles (a quarter of the short side) still hold ≥ 128 px, the model's input, at
 #: this size; a larger copy found no more faces and only costs resizing (benchmarks/face_sizes.py).
 DEFAULT_MAX_SIDE = 1024
-
-#: Most nets one detector keeps: one per concurrent caller (each ~1 MB); more callers wait for a free one.
-MAX_NETS = 8
-
 
 def weights_path(variant: str = "short") -> Path:
     """The BlazeFace model file shipped in this package, after checking it is intact.
@@ -151,25 +141,9 @@ class BlazeFace:
         self.max_side = max_side
         self._spec = _VARIANTS[variant]
         self._anchors = ssd_anchor_centres(self._spec.input_size, self._spec.strides, self._spec.anchors_per_layer)
-        self._output_names: list[str] = []
-        # One cv2.dnn.Net must not run two forward passes at once, and instances are shared via a
-        # cache; a pool gives each concurrent caller its own. The first net loads now, so a broken
-        # install fails at construction.
-        self._nets = _NetPool(self._load, MAX_NETS)
-        with self._nets.borrow():
-            pass
-
-    def _load(self) -> cv2.dnn.Net:
-        import cv2
-
-        path = weights_path(self.variant)
-        try:
-            net = cv2.dnn.readNetFromTFLite(str(path))
-        except cv2.error as exc:
-            raise ModelError(f"OpenCV cannot load {path.name}: {exc}") from exc
-        self._output_names = list(net.getUnconnectedOutLayersNames())
-        log.debug("loaded %s, outputs %s", path.name, self._output_names)
-        return net
+        # A broken install fails here, at construction, not on the first photo.
+        self._session = open_session(weights_path(variant))
+        self._input_name = self._session.get_inputs()[0].name
 
     def detect(self, image_rgb: np.ndarray) -> list[Face]:
         """Find faces.
@@ -195,8 +169,13 @@ class BlazeFace:
         height, width = image_rgb.shape[:2]
         copy, scale = self._scan_copy(image_rgb)
         windows = self._windows(copy.shape[1], copy.shape[0], self.min_tile * scale)
-        with self._nets.borrow() as net:
-            found = [self._detect_window(net, copy, window) for window in windows]
+        levels: dict[int, np.ndarray] = {}
+        blobs, placements = zip(*(self._window_blob(copy, window, levels) for window in windows), strict=True)
+        scores, raw = self._forward(np.stack(blobs))
+        found = [
+            self._window_hits(copy.shape, window, placement, window_scores, window_raw)
+            for window, placement, window_scores, window_raw in zip(windows, placements, scores, raw, strict=True)
+        ]
         boxes = np.concatenate([f[0] for f in found]) / scale
         if not len(boxes):
             return []
@@ -248,13 +227,17 @@ class BlazeFace:
             side //= 2
         return windows
 
-    def _detect_window(
-        self, net: cv2.dnn.Net, image: np.ndarray, window: tuple[int, int, int, int]
+    def _window_hits(
+        self,
+        image_shape: tuple[int, ...],
+        window: tuple[int, int, int, int],
+        placement: tuple[float, float, float],
+        scores: np.ndarray,
+        raw: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Boxes (n, 4) x0, y0, x1, y1 and keypoints (n, 6, 2) in pixels of ``image``, with scores (n,)."""
+        """One window's boxes (n, 4) x0, y0, x1, y1 and keypoints (n, 6, 2) in image pixels, with scores (n,)."""
         x, y, w, h = window
-        blob, scale, pad_x, pad_y = self._letterbox(image[y : y + h, x : x + w])
-        scores, raw = self._forward(net, blob)
+        scale, pad_x, pad_y = placement
         keep = scores >= self.min_score
         boxes, keypoints = decode_boxes(raw[keep], self._anchors[keep], self._spec.input_size)
         size = self._spec.input_size
@@ -262,7 +245,7 @@ class BlazeFace:
         origin = np.array([x, y], np.float32)
         corners = (boxes.reshape(-1, 2, 2) * size - offset) / scale + origin
         points = (keypoints * size - offset) / scale + origin
-        full_height, full_width = image.shape[:2]
+        full_height, full_width = image_shape[:2]
         if (w, h) != (full_width, full_height):
             margin = 0.02 * w
             inner_left, inner_top = (x > 0) * (x + margin), (y > 0) * (y + margin)
@@ -279,11 +262,38 @@ class BlazeFace:
             scores = scores[keep]
         return corners.reshape(-1, 4), points, scores
 
-    def _letterbox(self, image: np.ndarray) -> tuple[np.ndarray, float, float, float]:
+    def _window_blob(
+        self, image: np.ndarray, window: tuple[int, int, int, int], levels: dict[int, np.ndarray]
+    ) -> tuple[np.ndarray, tuple[float, float, float]]:
+        """A window's input blob and placement (as ``_letterbox``'s).
+
+        A tile is cut from its whole level shrunk once to the input's scale (kept in ``levels``
+        by tile side): resizing each overlapping tile on its own did the same work up to 4 times.
+        """
+        x, y, w, h = window
+        height, width = image.shape[:2]
+        if (w, h) == (width, height) or w != h:
+            return self._letterbox(image[y : y + h, x : x + w])
+        import cv2
+
+        size = self._spec.input_size
+        scale = size / w
+        if w not in levels:
+            dsize = (max(1, round(width * scale)), max(1, round(height * scale)))
+            levels[w] = cv2.resize(image, dsize, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+        level = levels[w]
+        x0, y0 = min(round(x * scale), level.shape[1] - size), min(round(y * scale), level.shape[0] - size)
+        patch = level[max(0, y0) : max(0, y0) + size, max(0, x0) : max(0, x0) + size]
+        canvas = np.zeros((size, size, 3), np.uint8)
+        canvas[: patch.shape[0], : patch.shape[1]] = patch
+        # The tile's origin fell at x·scale in the level but is cut at x0: that sub-pixel shift is the padding.
+        return _to_blob(canvas), (scale, x * scale - max(0, x0), y * scale - max(0, y0))
+
+    def _letterbox(self, image: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float]]:
         """Fit the image into the square input, keeping its aspect ratio, padding with black.
 
-        Returns the (1, 3, S, S) float32 blob in [-1, 1] (MediaPipe's input range),
-        the scale from image to input pixels, and the left and top padding in input pixels.
+        Returns the (3, S, S) float32 blob in [-1, 1] (MediaPipe's input range), and the
+        placement: the scale from image to input pixels, and the left and top padding in input pixels.
         """
         import cv2
 
@@ -296,50 +306,23 @@ class BlazeFace:
         pad_x, pad_y = (size - new_w) // 2, (size - new_h) // 2
         canvas = np.zeros((size, size, 3), np.uint8)
         canvas[pad_y : pad_y + new_h, pad_x : pad_x + new_w] = resized
-        blob = cv2.dnn.blobFromImage(canvas, scalefactor=1 / 127.5, mean=(127.5, 127.5, 127.5))
-        return blob, scale, float(pad_x), float(pad_y)
+        return _to_blob(canvas), (scale, float(pad_x), float(pad_y))
 
-    def _forward(self, net: cv2.dnn.Net, blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Run the net; returns scores (n_anchors,) in [0, 1] and regressors (n_anchors, 16)."""
-        net.setInput(blob)
-        outputs = net.forward(self._output_names)
+    def _forward(self, blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Run the network on (N, 3, S, S) blobs: scores (N, anchors) in [0, 1], regressors (N, anchors, 16)."""
+        outputs = self._session.run(None, {self._input_name: blobs})
         # Output order differs between the variants' graphs; the score tensor is the one with 1 channel.
         logits, raw = sorted(outputs, key=lambda out: out.shape[-1])
-        n_anchors = len(self._anchors)
-        if logits.shape != (1, n_anchors, 1) or raw.shape != (1, n_anchors, 16):
-            raise ModelError(f"unexpected BlazeFace outputs {[o.shape for o in outputs]} for {n_anchors} anchors")
-        scores = 1.0 / (1.0 + np.exp(-np.clip(logits[0, :, 0].astype(np.float64), -_LOGIT_CLIP, _LOGIT_CLIP)))
-        return scores.astype(np.float32), raw[0]
+        expected = (len(blobs), len(self._anchors))
+        if logits.shape != (*expected, 1) or raw.shape != (*expected, 16):
+            raise ModelError(f"unexpected BlazeFace outputs {[o.shape for o in outputs]} for {expected[1]} anchors")
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits[..., 0].astype(np.float64), -_LOGIT_CLIP, _LOGIT_CLIP)))
+        return scores.astype(np.float32), raw
 
 
-class _NetPool:
-    """Nets created on demand, one per concurrent caller up to ``cap``, lent through a queue."""
-
-    def __init__(self, load: Callable[[], cv2.dnn.Net], cap: int) -> None:
-        self._load = load
-        self._cap = cap
-        self._made = 0
-        self._idle: queue.SimpleQueue[cv2.dnn.Net] = queue.SimpleQueue()
-        self._count_lock = threading.Lock()  # guards only the count, never a forward pass
-
-    @contextmanager
-    def borrow(self) -> Iterator[cv2.dnn.Net]:
-        try:
-            net = self._idle.get_nowait()
-        except queue.Empty:
-            with self._count_lock:
-                make = self._made < self._cap
-                self._made += int(make)
-            try:
-                net = self._load() if make else self._idle.get()
-            except BaseException:
-                with self._count_lock:
-                    self._made -= int(make)
-                raise
-        try:
-            yield net
-        finally:
-            self._idle.put(net)
+def _to_blob(canvas: np.ndarray) -> np.ndarray:
+    """(S, S, 3) uint8 → (3, S, S) float32 in [-1, 1], MediaPipe's input range."""
+    return (canvas.transpose(2, 0, 1).astype(np.float32) - 127.5) / 127.5
 
 
 @register_detector
