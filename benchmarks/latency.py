@@ -18,19 +18,14 @@ photos/s with 1, 2 and 4 photos analysed at once (threads).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
-import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
 import numpy as np
-from hostile import HOSTILE_FILES
 from machine import cpu_flags, cpu_name
 from scenes import phone_photo
 
@@ -39,6 +34,7 @@ from moodtune.perception.expression import crop_face, load_expression_model, to_
 from moodtune.perception.faces import detect_faces
 from moodtune.perception.images import decode_image
 from moodtune.training.data.fer2013 import load_fer2013
+from moodtune.training.data.hostile import HOSTILE_FILES, cost_in_fresh_process
 from moodtune.training.data.photos import compose_photo
 
 
@@ -50,35 +46,6 @@ def _median_ms(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times) * 1000
-
-
-# A fresh interpreter per hostile file (Linux): the models are loaded and a 640×480 photo analysed first,
-# then the peak-RSS mark (VmHWM) is reset, so only the file's own peak above what was resident is charged to it.
-_HOSTILE_RUN = textwrap.dedent(
-    """
-    import json, statistics, sys, time
-    import numpy as np
-    from moodtune import analyze_image
-    from moodtune.errors import ImageError
-    analyze_image(np.full((480, 640, 3), 128, np.uint8))
-    data = sys.stdin.buffer.read()
-    def rss_mb(field):
-        return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(field)) / 1024
-    with open("/proc/self/clear_refs", "w") as refs:
-        refs.write("5")  # resets VmHWM, the peak resident set, to what is resident now
-    before = rss_mb("VmRSS:")
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        try:
-            outcome = f"analysed, {len(analyze_image(data).faces)} faces"
-        except ImageError as exc:
-            outcome = f"refused ({exc})"
-        times.append(time.perf_counter() - t0)
-    peak = rss_mb("VmHWM:") - before
-    print(json.dumps({"ms": statistics.median(times) * 1000, "peak_mb": peak, "outcome": outcome}))
-    """
-)
 
 
 def _jpeg(rgb: np.ndarray) -> bytes:
@@ -119,13 +86,12 @@ def bounded_cost(faces: np.ndarray, small_jpeg: bytes, base_ms: float, repeats: 
         print(f"  {name:<40} {size} {ms:8.1f} ms {ms / base_ms:5.1f}x (target <= {target}x: {verdict})")
     for name, make in HOSTILE_FILES.items():
         data = make()
-        done = subprocess.run([sys.executable, "-c", _HOSTILE_RUN], input=data, capture_output=True, check=True)
-        result = json.loads(done.stdout.decode().strip().splitlines()[-1])
-        ratio = result["ms"] / base_ms
-        verdict = "ok" if ratio <= 5 and result["peak_mb"] <= 300 else "MISSED"
+        cost = cost_in_fresh_process(data, repeats=3)
+        ratio = cost.ms / base_ms
+        verdict = "ok" if ratio <= 5 and cost.peak_mb <= 300 else "MISSED"
         print(
-            f"  {name:<40} {len(data) / 1e3:5.0f} KB {result['ms']:8.1f} ms {ratio:5.1f}x, "
-            f"+{result['peak_mb']:.0f} MB peak (target <= 5x, <= 300 MB: {verdict}); {result['outcome'][:60]}"
+            f"  {name:<40} {len(data) / 1e3:5.0f} KB {cost.ms:8.1f} ms {ratio:5.1f}x, "
+            f"+{cost.peak_mb:.0f} MB peak (target <= 5x, <= 300 MB: {verdict}); {cost.outcome[:60]}"
         )
     for label, jpeg, photos in [("640x480", small_jpeg, 60), ("4032x3024", phone_jpeg, 20)]:
         rates = ", ".join(f"{n} at once {_throughput(jpeg, n, photos):.1f}" for n in (1, 2, 4))

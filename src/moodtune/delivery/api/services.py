@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -50,9 +51,17 @@ __all__ = [
 HEATMAP_MAX_SIDE = 256
 
 
-def _require_model(state: AppState) -> None:
+def _photo_options(state: AppState) -> dict[str, Any]:
+    """The pipeline's arguments for an uploaded photo: the app's model, detector and limits."""
     if state.model_error:
         raise ModelError(state.model_error)
+    settings = state.settings
+    return {
+        "model": settings.expression_model,
+        "detector": settings.detector,
+        "max_bytes": settings.max_upload_bytes,
+        "max_pixels": settings.max_pixels,
+    }
 
 
 def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
@@ -63,16 +72,8 @@ def analyze_bytes(data: bytes, state: AppState) -> ImageAnalysis:
     ImageError : undecodable, or over the byte or pixel limit.
     ModelError : the expression model is not available.
     """
-    _require_model(state)
-    settings = state.settings
     # The bytes go to the pipeline undecoded: it decodes a photo only as finely as its faces need.
-    return analyze_image(
-        data,
-        model=settings.expression_model,
-        detector=settings.detector,
-        max_bytes=settings.max_upload_bytes,
-        max_pixels=settings.max_pixels,
-    )
+    return analyze_image(data, **_photo_options(state))
 
 
 def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
@@ -83,15 +84,7 @@ def explain_bytes(data: bytes, state: AppState) -> ImageExplanation:
     ImageError : undecodable, or over the byte or pixel limit.
     ModelError : the expression model is not available.
     """
-    _require_model(state)
-    settings = state.settings
-    return explain_image(
-        data,
-        model=settings.expression_model,
-        detector=settings.detector,
-        max_bytes=settings.max_upload_bytes,
-        max_pixels=settings.max_pixels,
-    )
+    return explain_image(data, **_photo_options(state))
 
 
 def heatmap_png(heatmap: np.ndarray, side: int) -> str:
