@@ -22,6 +22,8 @@ variable                            meaning                                 defa
 ``MOODTUNE_ACCEPTED_TYPES``         comma-separated upload content types    JPEG, PNG, WebP, GIF, BMP, TIFF
 ``MOODTUNE_ALLOWED_HOSTS``          comma-separated host names the web app  ``localhost,127.0.0.1,::1`` (plus
                                     answers to (``*.example.com`` allowed)  ``serve --host`` when it names one)
+``MOODTUNE_MAX_ANALYSES``           photo analyses the web app runs at once one per CPU core
+``MOODTUNE_MAX_WAITING``            analyses that may wait; more get 503    4 per CPU core
 ``MOODTUNE_STREAM_MAX_FPS``         frames analysed per second per stream   8 (the page sends 4)
 ``MOODTUNE_STREAM_PLAYLIST_SIZE``   tracks pushed when a stream's mood      5
                                     changes (1–50)
@@ -98,6 +100,10 @@ class Settings(BaseSettings):
     #: Host names the web app answers to (the ``Host`` header; a WebSocket's ``Origin`` too). Other
     #: names get 400: a page on another site cannot reach this server through DNS rebinding.
     allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ("localhost", "127.0.0.1", "::1")
+    #: Photo analyses (uploads, heat maps, stream frames) the web app runs at once; one per core.
+    max_analyses: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    #: Analyses that may wait for a slot; any more are refused at once with 503 "busy".
+    max_waiting: int = Field(default_factory=lambda: 4 * (os.cpu_count() or 1), ge=0)
     stream_max_fps: float = Field(8.0, gt=0)
     # The same bounds as the API's ``k``.
     stream_playlist_size: int = Field(5, ge=1, le=50)

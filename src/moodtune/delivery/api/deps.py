@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends
@@ -11,6 +11,8 @@ from starlette.requests import HTTPConnection
 
 from moodtune.music.catalog import Catalog
 from moodtune.settings import Settings
+
+from .admission import AnalysisGate
 
 __all__ = ["AppState", "CatalogDep", "DatabaseDep", "SettingsDep", "StateDep", "get_state"]
 
@@ -27,6 +29,7 @@ class AppState:
     model_name : the expression model's name (or path) as configured.
     model_error : why the expression model could not be loaded, or None when it is ready;
         photo analysis answers 503 while it is set, mood-based recommendation still works.
+    track_ids : the catalog's ids, for checking feedback.
     """
 
     settings: Settings
@@ -35,10 +38,13 @@ class AppState:
     model_name: str
     model_error: str | None = None
     track_ids: frozenset[str] = frozenset()
+    #: Admits photo analyses (see ``admission``), sized by the settings.
+    gate: AnalysisGate = field(init=False)
 
     def __post_init__(self) -> None:
         if not self.track_ids:
             self.track_ids = frozenset(self.catalog.ids.tolist())
+        self.gate = AnalysisGate(self.settings.max_analyses, self.settings.max_waiting)
 
 
 # The accessors are async so FastAPI calls them inline; a plain def would cost a worker-thread hop each.

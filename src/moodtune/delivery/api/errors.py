@@ -12,6 +12,8 @@ exception                              status  code
 ``NoFaceError``                        422     ``no_face``
 ``InputError`` (and request checks)    422     ``invalid_input``
 ``ModelError``                         503     ``model_unavailable``
+``ServerBusy`` (no analysis slot)      503     ``busy``, with ``Retry-After: 1``
+``ClientGone`` (client disconnected)   499     ``client_gone`` (never seen: nobody is listening)
 ``DataError`` / ``CatalogError``       500     ``data_error``
 any other ``MoodtuneError``            500     ``internal``
 unknown route / method                 404/405 ``not_found`` / …
@@ -31,6 +33,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from moodtune.errors import DataError, ImageError, InputError, ModelError, MoodtuneError
 
+from .admission import ClientGone, ServerBusy
+
 __all__ = [
     "NoFaceError",
     "UnsupportedType",
@@ -42,6 +46,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: What a 503 "busy" asks the client to wait: about as long as the line takes to drain.
+RETRY_AFTER_SECONDS = 1
 
 
 class UploadTooLarge(ImageError):
@@ -64,6 +71,8 @@ _STATUS: tuple[tuple[type[MoodtuneError], int, str], ...] = (
     (NoFaceError, 422, "no_face"),
     (InputError, 422, "invalid_input"),
     (ModelError, 503, "model_unavailable"),
+    (ServerBusy, 503, "busy"),
+    (ClientGone, 499, "client_gone"),
     (DataError, 500, "data_error"),
 )
 
@@ -101,7 +110,9 @@ async def _moodtune_error(request: Request, exc: MoodtuneError) -> JSONResponse:
         log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
     else:
         log.info("%s %s refused (%d %s): %s", request.method, request.url.path, status, code, exc)
-    return JSONResponse(error_body(code, public_message(exc)), status_code=status)
+    # A busy server says when to come back; clients that honour it spread their retries.
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(exc, ServerBusy) else None
+    return JSONResponse(error_body(code, public_message(exc)), status_code=status, headers=headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 
+from ..admission import run_admitted
 from ..deps import StateDep
 from ..schemas import AnalyzeResponse
 from ..services import analysis_out, analyze_bytes
@@ -25,5 +25,5 @@ router = APIRouter(tags=["analyze"])
 async def analyze(request: Request, state: StateDep) -> AnalyzeResponse:
     upload = await read_upload(request, state.settings)
     data = check_image_upload(upload, state.settings)
-    analysis = await run_in_threadpool(analyze_bytes, data, state)
+    analysis = await run_admitted(state.gate, request, analyze_bytes, data, state)
     return analysis_out(analysis)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..admission import run_admitted
 from ..deps import StateDep
 from ..schemas import ExplainResponse
 from ..services import explain_bytes, explanation_out
@@ -26,5 +27,5 @@ router = APIRouter(tags=["analyze"])
 async def explain(request: Request, state: StateDep) -> ExplainResponse:
     upload = await read_upload(request, state.settings)
     data = check_image_upload(upload, state.settings)
-    explanation = await run_in_threadpool(explain_bytes, data, state)
+    explanation = await run_admitted(state.gate, request, explain_bytes, data, state)
     return await run_in_threadpool(explanation_out, explanation)

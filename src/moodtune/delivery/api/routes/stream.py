@@ -31,13 +31,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from moodtune.affect.smoothing import MoodSmoother, SmoothedMood
 from moodtune.errors import InputError, ModelError, MoodtuneError
 from moodtune.music import STRATEGIES
 from moodtune.pipeline import recommend as recommend_tracks
 
+from ..admission import run_admitted
 from ..deps import AppState, StateDep
 from ..errors import UploadTooLarge, error_status, public_message
 from ..schemas import (
@@ -199,7 +199,7 @@ async def stream(websocket: WebSocket, state: StateDep) -> None:
                         continue
                     if len(data) > limit:
                         raise UploadTooLarge(f"the frame is {len(data):,} bytes, over the limit of {limit:,} bytes")
-                    replies = await run_in_threadpool(session.process, data)
+                    replies = await run_admitted(state.gate, None, session.process, data)
                 elif text is not None:
                     replies = session.configure(text)
                 else:
