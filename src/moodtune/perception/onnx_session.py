@@ -38,6 +38,9 @@ def open_session(path: Path, *, threads: int | None = None) -> onnxruntime.Infer
     if threads is not None:
         options.intra_op_num_threads = threads
     options.log_severity_level = 3
+    # Idle worker threads otherwise spin for a while after each run, and the detector's and the
+    # expression model's pools then take turns stealing the same cores from each other.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for corrupt files
