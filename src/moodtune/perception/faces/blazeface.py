@@ -169,7 +169,7 @@ class BlazeFace:
         height, width = image_rgb.shape[:2]
         copy, scale = self._scan_copy(image_rgb)
         windows = self._windows(copy.shape[1], copy.shape[0], self.min_tile * scale)
-        levels: dict[int, np.ndarray] = {}
+        levels = self._levels(copy, {w for _, _, w, h in windows[1:] if w == h})
         blobs, placements = zip(*(self._window_blob(copy, window, levels) for window in windows), strict=True)
         scores, raw = self._forward(np.stack(blobs))
         found = [
@@ -262,25 +262,36 @@ class BlazeFace:
             scores = scores[keep]
         return corners.reshape(-1, 4), points, scores
 
+    def _levels(self, image: np.ndarray, tile_sides: set[int]) -> dict[int, np.ndarray]:
+        """The image shrunk to each tile side's input scale, by tile side.
+
+        Tiles are cut from these: resizing each overlapping tile on its own did the same work up
+        to 4 times. The finest level is made from the image and each coarser one from the level
+        before it, which costs a fraction of another pass over the whole image.
+        """
+        import cv2
+
+        levels: dict[int, np.ndarray] = {}
+        source = image
+        height, width = image.shape[:2]
+        for side in sorted(tile_sides):  # the smallest tiles need the finest level
+            scale = self._spec.input_size / side
+            dsize = (max(1, round(width * scale)), max(1, round(height * scale)))
+            shrinking = dsize[0] < source.shape[1]
+            source = cv2.resize(source, dsize, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+            levels[side] = source
+        return levels
+
     def _window_blob(
         self, image: np.ndarray, window: tuple[int, int, int, int], levels: dict[int, np.ndarray]
     ) -> tuple[np.ndarray, tuple[float, float, float]]:
-        """A window's input blob and placement (as ``_letterbox``'s).
-
-        A tile is cut from its whole level shrunk once to the input's scale (kept in ``levels``
-        by tile side): resizing each overlapping tile on its own did the same work up to 4 times.
-        """
+        """A window's input blob and placement (as ``_letterbox``'s); tiles are cut from ``levels``."""
         x, y, w, h = window
         height, width = image.shape[:2]
         if (w, h) == (width, height) or w != h:
             return self._letterbox(image[y : y + h, x : x + w])
-        import cv2
-
         size = self._spec.input_size
         scale = size / w
-        if w not in levels:
-            dsize = (max(1, round(width * scale)), max(1, round(height * scale)))
-            levels[w] = cv2.resize(image, dsize, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
         level = levels[w]
         x0, y0 = min(round(x * scale), level.shape[1] - size), min(round(y * scale), level.shape[0] - size)
         patch = level[max(0, y0) : max(0, y0) + size, max(0, x0) : max(0, x0) + size]
