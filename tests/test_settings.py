@@ -34,6 +34,9 @@ from moodtune.settings import Settings
         ("MOODTUNE_ACCEPTED_TYPES", "image/png,Image/JPEG", "accepted_types", ("image/png", "image/jpeg")),
         ("MOODTUNE_STREAM_MAX_FPS", "2.5", "stream_max_fps", 2.5),
         ("MOODTUNE_STREAM_PLAYLIST_SIZE", "12", "stream_playlist_size", 12),
+        ("MOODTUNE_ALLOWED_HOSTS", "music.example, 10.0.0.7", "allowed_hosts", ("music.example", "10.0.0.7")),
+        ("MOODTUNE_MAX_ANALYSES", "3", "max_analyses", 3),
+        ("MOODTUNE_MAX_WAITING", "0", "max_waiting", 0),
     ],
 )
 def test_every_variable_is_read_from_the_environment(monkeypatch, name, value, field, expected):
@@ -75,6 +78,12 @@ def test_an_empty_variable_means_the_default(monkeypatch):
         ("MOODTUNE_STREAM_MAX_FPS", "fast"),
         ("MOODTUNE_STREAM_PLAYLIST_SIZE", "51"),
         ("MOODTUNE_ACCEPTED_TYPES", ","),
+        ("MOODTUNE_ACCEPTED_TYPES", " , "),
+        ("MOODTUNE_MAX_UPLOAD_BYTES", "ten"),
+        ("MOODTUNE_MAX_UPLOAD_BYTES", "0"),
+        ("MOODTUNE_STREAM_MAX_FPS", "-1"),
+        ("MOODTUNE_MAX_ANALYSES", "0"),
+        ("MOODTUNE_ALLOWED_HOSTS", ","),
     ],
 )
 def test_a_bad_variable_is_an_input_error_naming_it(monkeypatch, name, value):
@@ -93,6 +102,12 @@ def test_explicit_values_win_and_are_checked_too(monkeypatch):
         Settings(max_pixels=0)
     with pytest.raises(InputError, match="unknown setting 'model'"):
         Settings(model="vgg_style")
+
+
+def test_the_web_app_uses_the_shared_settings():
+    from moodtune.delivery.api import Settings as AppSettings
+
+    assert AppSettings is Settings
 
 
 def test_settings_are_frozen():

@@ -83,8 +83,3 @@ def test_an_overloaded_server_answers_503_busy_at_once_and_health_stays_up(
     assert client.app.state.moodtune.gate.admitted == 0
 
 
-def test_limits_are_settings(monkeypatch):
-    monkeypatch.setenv("MOODTUNE_MAX_ANALYSES", "3")
-    monkeypatch.setenv("MOODTUNE_MAX_WAITING", "0")
-    settings = Settings()
-    assert (settings.max_analyses, settings.max_waiting) == (3, 0)
