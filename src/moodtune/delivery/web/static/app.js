@@ -546,7 +546,8 @@ class LiveStream {
     else if (message.type === "playlist") this.onPlaylist(message);
     else if (message.type === "error") {
       this.waiting = false;
-      showError(message.error.message);
+      // A busy server skips a frame, like the rate limit does; the next frame is simply sent later.
+      if (message.error.code !== "busy") showError(message.error.message);
     }
   }
 
