@@ -24,6 +24,7 @@ variable                            meaning                                 defa
                                     answers to (``*.example.com`` allowed)  ``serve --host`` when it names one)
 ``MOODTUNE_MAX_ANALYSES``           photo analyses the web app runs at once one per CPU core
 ``MOODTUNE_MAX_WAITING``            analyses that may wait; more get 503    4 per CPU core
+``MOODTUNE_MAX_CONNECTIONS``        open connections; more get 503 at once  512
 ``MOODTUNE_STREAM_MAX_FPS``         frames analysed per second per stream   8 (the page sends 4)
 ``MOODTUNE_STREAM_PLAYLIST_SIZE``   tracks pushed when a stream's mood      5
                                     changes (1–50)
@@ -104,6 +105,9 @@ class Settings(BaseSettings):
     max_analyses: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     #: Analyses that may wait for a slot; any more are refused at once with 503 "busy".
     max_waiting: int = Field(default_factory=lambda: 4 * (os.cpu_count() or 1), ge=0)
+    #: Open connections the server keeps; beyond them a request gets 503 at once. Below the usual
+    #: 1,024 file descriptors, so idle or slow clients can never take every descriptor.
+    max_connections: int = Field(512, ge=1)
     stream_max_fps: float = Field(8.0, gt=0)
     # The same bounds as the API's ``k``.
     stream_playlist_size: int = Field(5, ge=1, le=50)

@@ -1,4 +1,4 @@
-"""The app answers only to its own host names, streams only to its own page, and logs no query strings."""
+"""Host names, origins, access logs and the connection cap of the real server."""
 
 from __future__ import annotations
 
@@ -78,3 +78,43 @@ def test_the_access_log_carries_no_query_string(data_dir):
         output, _ = proc.communicate(timeout=20)
     assert "GET /api/v1/feedback HTTP/1.1" in output, output
     assert "ana-secret" not in output
+
+
+def test_connections_past_the_cap_get_503_at_once(data_dir, monkeypatch):
+    """Idle or slow connections cannot take every descriptor: past the cap a request is refused, not queued."""
+    import socket
+
+    monkeypatch.setenv("MOODTUNE_MAX_CONNECTIONS", "3")
+    port = free_port()
+    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port}, log_level='warning')"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    held: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        for _ in range(3):  # slow clients: connected, half a request line sent, never finished
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+            held[-1].sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: local")
+        # The server counts a connection once it has accepted it; ask until it has taken all three.
+        deadline = time.monotonic() + 30
+        while httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=10).status_code != 503:
+            assert time.monotonic() < deadline, "a fourth connection was still served past the cap of three"
+            time.sleep(0.1)
+        for connection in held:
+            connection.close()
+        held.clear()
+        deadline = time.monotonic() + 30
+        while httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=10).status_code != 200:
+            assert time.monotonic() < deadline, "the server did not recover after the slow clients left"
+            time.sleep(0.2)
+    finally:
+        for connection in held:
+            connection.close()
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -17,6 +17,9 @@ __all__ = ["Settings", "create_app", "serve", "settings_for_host", "without_quer
 
 log = logging.getLogger(__name__)
 
+#: Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE_SECONDS = 5
+
 #: Addresses that listen on every interface: clients then arrive under names only they know.
 _WILDCARDS = ("0.0.0.0", "::", "")
 
@@ -66,6 +69,9 @@ def serve(
         # A stream frame is an upload too; the WebSocket layer refuses bigger messages outright.
         ws_max_size=settings.max_upload_bytes + 1024,
         server_header=False,
+        limit_concurrency=settings.max_connections,
+        # An idle keep-alive connection is closed after this many seconds, freeing its descriptor.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
