@@ -37,6 +37,7 @@ from moodtune.settings import Settings
         ("MOODTUNE_ALLOWED_HOSTS", "music.example, 10.0.0.7", "allowed_hosts", ("music.example", "10.0.0.7")),
         ("MOODTUNE_MAX_ANALYSES", "3", "max_analyses", 3),
         ("MOODTUNE_MAX_WAITING", "0", "max_waiting", 0),
+        ("MOODTUNE_MAX_CONNECTIONS", "64", "max_connections", 64),
     ],
 )
 def test_every_variable_is_read_from_the_environment(monkeypatch, name, value, field, expected):
