@@ -118,3 +118,20 @@ def test_connections_past_the_cap_get_503_at_once(data_dir, monkeypatch):
             connection.close()
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_flood_of_server_warnings_is_cut_to_a_rate_and_counted():
+    import logging
+
+    from moodtune.delivery.api.server_logs import RateLimit
+
+    now = [100.0]
+    limit = RateLimit(3, clock=lambda: now[0])
+
+    def record() -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", logging.WARNING, "h11", 1, "Invalid HTTP request received.", (), None)
+
+    assert [limit.filter(record()) for _ in range(1000)].count(True) == 3
+    now[0] += 1
+    first = record()
+    assert limit.filter(first) and first.getMessage().startswith("(997 similar messages suppressed)")

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 from moodtune.config import get_settings
 from moodtune.settings import Settings
 
+from .server_logs import install_log_filters
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from moodtune.music import Catalog
 
-__all__ = ["Settings", "create_app", "serve", "settings_for_host", "without_query"]
+__all__ = ["Settings", "create_app", "serve", "settings_for_host"]
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def serve(
             "(set MOODTUNE_ALLOWED_HOSTS to the names or addresses other devices use)",
             ", ".join(settings.allowed_hosts),
         )
-    logging.getLogger("uvicorn.access").addFilter(without_query)
+    install_log_filters()
     uvicorn.run(
         create_app(settings, catalog=catalog),
         host=host,
@@ -81,11 +83,3 @@ def settings_for_host(settings: Settings, host: str) -> Settings:
     if host in _WILDCARDS or name in settings.allowed_hosts:
         return settings
     return settings.model_copy(update={"allowed_hosts": (*settings.allowed_hosts, name)})
-
-
-def without_query(record: logging.LogRecord) -> bool:
-    """Access-log filter: the path without its query string, where listener ids and searches travel."""
-    args = record.args
-    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-        record.args = (*args[:2], args[2].partition("?")[0], *args[3:])
-    return True
