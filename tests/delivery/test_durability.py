@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -13,23 +11,10 @@ import httpx
 
 from moodtune.music.catalog import starter_catalog
 
-from .test_serve import free_port
+from .test_serve import free_port, start_server
 
 #: Posts per server life, so all rounds together stay within one page (500) of the listener's history.
 PER_ROUND = 150
-
-
-def _start(port: int) -> subprocess.Popen[bytes]:
-    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port}, log_level='warning')"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-            return proc
-        except httpx.TransportError:
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
 
 
 def _post_until_stopped(port: int, tracks: list[str], stop: threading.Event, acknowledged: list[int]) -> None:
@@ -52,7 +37,7 @@ def test_every_acknowledged_event_survives_a_kill_9(data_dir):
     port = free_port()
     acknowledged: list[int] = []
     for _round in range(3):
-        proc = _start(port)
+        proc = start_server(port)
         stop = threading.Event()
 
         writer = threading.Thread(target=_post_until_stopped, args=(port, tracks, stop, acknowledged))
@@ -66,7 +51,7 @@ def test_every_acknowledged_event_survives_a_kill_9(data_dir):
         proc.wait(timeout=20)
         stop.set()
         writer.join(30)
-    proc = _start(port)
+    proc = start_server(port)
     try:
         stored = httpx.get(
             f"http://127.0.0.1:{port}/api/v1/feedback", params={"user_id": "durable", "limit": 500}, timeout=10

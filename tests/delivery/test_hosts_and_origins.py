@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import httpx
@@ -12,7 +10,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from moodtune.delivery.api import Settings, settings_for_host
 
-from .test_serve import free_port
+from .test_serve import free_port, start_server
 
 
 @pytest.fixture
@@ -62,17 +60,9 @@ def test_the_stream_serves_its_own_page_and_non_browser_clients(client, headers)
 
 def test_the_access_log_carries_no_query_string(data_dir):
     port = free_port()
-    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port})"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = start_server(port, log_level="info")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/v1/feedback?user_id=ana-secret", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        httpx.get(f"http://127.0.0.1:{port}/api/v1/feedback?user_id=ana-secret", timeout=10)
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=20)
@@ -86,18 +76,10 @@ def test_connections_past_the_cap_get_503_at_once(data_dir, monkeypatch):
 
     monkeypatch.setenv("MOODTUNE_MAX_CONNECTIONS", "3")
     port = free_port()
-    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port}, log_level='warning')"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = start_server(port)
     held: list[socket.socket] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=10).status_code == 200
         for _ in range(3):  # slow clients: connected, half a request line sent, never finished
             held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
             held[-1].sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: local")

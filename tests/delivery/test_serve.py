@@ -16,20 +16,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(port: int, log_level: str = "warning") -> subprocess.Popen[str]:
+    """``serve`` in a child process on a loopback port, returned once ``/health`` answers.
+
+    Its output (stdout and stderr together) is captured as text; ``communicate()`` reads it after stopping.
+    """
+    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port}, log_level={log_level!r})"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            return proc
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise AssertionError(f"the server exited: {proc.communicate()[0]}") from None
+            assert time.monotonic() < deadline, "the server did not start within 60 s"
+            time.sleep(0.2)
+
+
 def test_serve_answers_on_the_port_and_stops_cleanly(data_dir):
     port = free_port()
-    code = f"from moodtune.delivery.api import serve; serve('127.0.0.1', {port}, log_level='warning')"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = start_server(port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stdout.read().decode()
-                assert time.monotonic() < deadline, "the server did not start within 60 s"
-                time.sleep(0.2)
+        health = httpx.get(f"http://127.0.0.1:{port}/api/v1/health")
         assert health.status_code == 200 and health.json()["catalog_size"] > 0
         page = httpx.get(f"http://127.0.0.1:{port}/")
         assert page.status_code == 200 and "moodtune" in page.text
